@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { defineAction, type ActionDefinition } from '../../core/catalog/action.js';
+
+/**
+ * The `mysql` connector's catalog entries: accounts (`'user'@'host'`) and their global privileges
+ * (`ON *.*`) on a MySQL or MariaDB server reached through the step's credential. Declared here,
+ * implemented later.
+ */
+const user = z.string().min(1).describe('Account user name.');
+const host = z.string().min(1).describe("Account host part, e.g. '%', 'localhost' or '10.0.%'.");
+
+/** Common static global privileges; dynamic privileges (e.g. SYSTEM_VARIABLES_ADMIN) are read but not acted on. */
+const globalPrivilege = z
+  .enum([
+    'ALL PRIVILEGES',
+    'SUPER',
+    'FILE',
+    'PROCESS',
+    'RELOAD',
+    'SHUTDOWN',
+    'CREATE USER',
+    'GRANT OPTION',
+    'SELECT',
+    'INSERT',
+    'UPDATE',
+    'DELETE',
+    'CREATE',
+    'DROP',
+  ])
+  .describe('A global privilege (ON *.*).');
+
+const accountRef = z.strictObject({ user, host });
+const accountFields = {
+  user: z.string(),
+  host: z.string(),
+  hasPassword: z.boolean().describe('false when the account authenticates with an empty password.'),
+  locked: z.boolean(),
+  openToAnyHost: z.boolean().describe("true when host is '%': the account accepts connections from anywhere."),
+};
+const accountState = z.object({ ...accountFields, exists: z.boolean() });
+const privilegesState = z.object({
+  user: z.string(),
+  host: z.string(),
+  exists: z.boolean(),
+  privileges: z.array(z.string()).describe('Global privileges held, as SHOW GRANTS names them, e.g. ["SELECT", "FILE"].'),
+});
+
+const identifiers = { user: 'identifier', host: 'identifier' } as const;
+const account = { user: '${{ params.user }}', host: '${{ params.host }}' };
+const accountSnapshot = { action: 'mysql.account.get', with: account };
+const privilegesSnapshot = { action: 'mysql.privileges.get', with: account };
+
+export const mysqlActions: readonly ActionDefinition[] = [
+  defineAction({
+    id: 'mysql.account.get',
+    title: 'Read an account',
+    description: 'Reads whether an account exists, has a password and is locked (from mysql.user).',
+    effect: 'read',
+    idempotent: true,
+    input: accountRef,
+    output: accountState,
+    sensitive: identifiers,
+    resource: ['user', 'host'],
+    inverse: undefined,
+  }),
+  defineAction({
+    id: 'mysql.account.list',
+    title: 'List accounts',
+    description: "Lists every account with its password and lock status, flagging those open to any host ('%'), for scans.",
+    effect: 'read',
+    idempotent: true,
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(z.object(accountFields)) }),
+    inverse: undefined,
+  }),
+  defineAction({
+    id: 'mysql.privileges.get',
+    title: "Read an account's global privileges",
+    description: "Reads the global privileges (ON *.*) of an account, from SHOW GRANTS FOR 'user'@'host'.",
+    effect: 'read',
+    idempotent: true,
+    input: accountRef,
+    output: privilegesState,
+    sensitive: identifiers,
+    resource: ['user', 'host'],
+    inverse: undefined,
+  }),
+  defineAction({
+    id: 'mysql.account.lock',
+    title: 'Lock an account',
+    description: "Runs ALTER USER 'user'@'host' ACCOUNT LOCK: new logins are refused; open connections stay open. Undo unlocks it.",
+    effect: 'write',
+    idempotent: true,
+    input: accountRef,
+    output: accountState,
+    sensitive: identifiers,
+    resource: ['user', 'host'],
+    inverse: { action: 'mysql.account.unlock', snapshot: accountSnapshot, with: account },
+  }),
+  defineAction({
+    id: 'mysql.account.unlock',
+    title: 'Unlock an account',
+    description: "Runs ALTER USER 'user'@'host' ACCOUNT UNLOCK. Undo locks it again.",
+    effect: 'write',
+    idempotent: true,
+    input: accountRef,
+    output: accountState,
+    sensitive: identifiers,
+    resource: ['user', 'host'],
+    inverse: { action: 'mysql.account.lock', snapshot: accountSnapshot, with: account },
+  }),
+  defineAction({
+    id: 'mysql.privilege.revoke',
+    title: 'Revoke a global privilege',
+    description:
+      "Runs REVOKE <privilege> ON *.* FROM 'user'@'host'. Destructive: clients relying on it fail. Undo grants the same privilege back, so undoing a revoke of ALL PRIVILEGES grants all of them.",
+    effect: 'destructive',
+    idempotent: true,
+    input: accountRef.extend({ privilege: globalPrivilege }),
+    output: privilegesState,
+    sensitive: identifiers,
+    resource: ['user', 'host'],
+    inverse: {
+      action: 'mysql.privilege.grant',
+      snapshot: privilegesSnapshot,
+      with: { ...account, privilege: '${{ params.privilege }}' },
+    },
+  }),
+  defineAction({
+    id: 'mysql.privilege.grant',
+    title: 'Grant a global privilege',
+    description: "Runs GRANT <privilege> ON *.* TO 'user'@'host' (GRANT OPTION as WITH GRANT OPTION). Undo revokes it again.",
+    effect: 'write',
+    idempotent: true,
+    input: accountRef.extend({ privilege: globalPrivilege }),
+    output: privilegesState,
+    sensitive: identifiers,
+    resource: ['user', 'host'],
+    inverse: {
+      action: 'mysql.privilege.revoke',
+      snapshot: privilegesSnapshot,
+      with: { ...account, privilege: '${{ params.privilege }}' },
+    },
+  }),
+];

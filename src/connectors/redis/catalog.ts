@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { defineAction, type ActionDefinition } from '../../core/catalog/action.js';
+import { secretRef } from '../../core/model/common.js';
+
+/**
+ * The `redis` connector's catalog entries: ACL users and protected mode of a Redis server (6.0 or
+ * later) reached through the step's credential. Declared here, implemented later.
+ */
+const user = z.string().min(1).describe('ACL user name.');
+const userRef = z.strictObject({ user });
+
+const userFields = {
+  user: z.string(),
+  enabled: z.boolean().describe('true when the user is `on`.'),
+  nopass: z.boolean().describe('true when any password is accepted (`nopass`).'),
+  allCommands: z.boolean().describe('true when the user may run every command (`+@all`).'),
+  passwordCount: z.int().min(0).describe('Number of passwords set.'),
+};
+const userState = z.object({ ...userFields, exists: z.boolean() });
+
+const identifiers = { user: 'identifier' } as const;
+
+export const redisActions: readonly ActionDefinition[] = [
+  defineAction({
+    id: 'redis.acl.user',
+    title: 'Read an ACL user',
+    description: 'Reads whether an ACL user exists, is enabled, accepts any password and may run every command (ACL GETUSER).',
+    effect: 'read',
+    idempotent: true,
+    input: userRef,
+    output: userState,
+    sensitive: identifiers,
+    resource: ['user'],
+    inverse: undefined,
+  }),
+  defineAction({
+    id: 'redis.acl.list',
+    title: 'List ACL users',
+    description: 'Lists every ACL user with the same fields as redis.acl.user, for scans (ACL LIST).',
+    effect: 'read',
+    idempotent: true,
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(z.object(userFields)) }),
+    inverse: undefined,
+  }),
+  defineAction({
+    id: 'redis.config.protected-mode',
+    title: 'Read protected mode',
+    description: 'Reads whether protected mode is on (CONFIG GET protected-mode).',
+    effect: 'read',
+    idempotent: true,
+    input: z.strictObject({}),
+    output: z.object({ protectedMode: z.boolean() }),
+    inverse: undefined,
+  }),
+  defineAction({
+    id: 'redis.acl.set-enabled',
+    title: 'Enable or disable an ACL user',
+    description:
+      'Runs ACL SETUSER <user> on|off. Open connections of the user stay open. Fails when the user does not exist rather than create it, as ACL SETUSER would.',
+    effect: 'write',
+    idempotent: true,
+    input: userRef.extend({ enabled: z.boolean().describe('true: on; false: off.') }),
+    output: userState,
+    sensitive: identifiers,
+    resource: ['user'],
+    inverse: {
+      action: 'redis.acl.set-enabled',
+      snapshot: { action: 'redis.acl.user', with: { user: '${{ params.user }}' } },
+      with: { user: '${{ params.user }}', enabled: '${{ snapshot.enabled }}' },
+    },
+  }),
+  defineAction({
+    id: 'redis.acl.reset-password',
+    title: "Replace an ACL user's passwords",
+    description:
+      'Runs ACL SETUSER <user> resetpass ><password>: every previous password (and nopass) is removed and the referenced secret becomes the only one.',
+    effect: 'write',
+    idempotent: true,
+    input: userRef.extend({
+      password: secretRef.describe('The new password as a secret reference, `env:NAME` or `file:/path`; never a literal.'),
+    }),
+    output: userState,
+    // `file:` reads a local file: event data must not choose which one.
+    sensitive: { ...identifiers, password: 'path' },
+    resource: ['user'],
+    inverse: { none: 'the previous password is not kept: restoring it would reopen the exposure' },
+  }),
+];
