@@ -7,7 +7,9 @@ import { defineAction, type ActionDefinition } from '../../core/catalog/action.j
  *
  * Ids have three segments like every action id (`<connector>.<resource>.<verb>`).
  */
-const url = z.url({ protocol: /^https?$/ }).describe('Absolute http:// or https:// URL; path and query values must already be encoded.');
+const url = z
+  .url({ protocol: /^https?$/ })
+  .describe('Absolute http:// or https:// URL; path and query values must already be encoded.');
 const headers = z.record(z.string(), z.string()).describe('Request headers.');
 const expectStatus = z
   .array(z.int().min(100).max(599))
@@ -39,12 +41,15 @@ export const httpActions: readonly ActionDefinition[] = [
     output: response,
     sensitive: { url: 'url' },
     resource: ['url'],
-    inverse: { none: 'what an HTTP call changed is unknown to Rectify: declare a rollback step for it in the workflow' },
+    inverse: {
+      none: 'what an HTTP call changed is unknown to Rectify: declare a rollback step for it in the workflow',
+    },
   }),
   defineAction({
     id: 'http.request.get',
     title: 'Read a URL',
-    description: 'Sends one HTTP GET and returns the response, for checks; it must not change anything on the server.',
+    description:
+      'Sends one HTTP GET and returns the response, for checks; it must not change anything on the server.',
     effect: 'read',
     idempotent: true,
     slow: true,

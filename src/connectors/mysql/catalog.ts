@@ -35,14 +35,18 @@ const accountFields = {
   host: z.string(),
   hasPassword: z.boolean().describe('false when the account authenticates with an empty password.'),
   locked: z.boolean(),
-  openToAnyHost: z.boolean().describe("true when host is '%': the account accepts connections from anywhere."),
+  openToAnyHost: z
+    .boolean()
+    .describe("true when host is '%': the account accepts connections from anywhere."),
 };
 const accountState = z.object({ ...accountFields, exists: z.boolean() });
 const privilegesState = z.object({
   user: z.string(),
   host: z.string(),
   exists: z.boolean(),
-  privileges: z.array(z.string()).describe('Global privileges held, as SHOW GRANTS names them, e.g. ["SELECT", "FILE"].'),
+  privileges: z
+    .array(z.string())
+    .describe('Global privileges held, as SHOW GRANTS names them, e.g. ["SELECT", "FILE"].'),
 });
 
 const identifiers = { user: 'identifier', host: 'identifier' } as const;
@@ -66,7 +70,8 @@ export const mysqlActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'mysql.account.list',
     title: 'List accounts',
-    description: "Lists every account with its password and lock status, flagging those open to any host ('%'), for scans.",
+    description:
+      "Lists every account with its password and lock status, flagging those open to any host ('%'), for scans.",
     effect: 'read',
     idempotent: true,
     input: z.strictObject({}),
@@ -88,7 +93,8 @@ export const mysqlActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'mysql.account.lock',
     title: 'Lock an account',
-    description: "Runs ALTER USER 'user'@'host' ACCOUNT LOCK: new logins are refused; open connections stay open. Undo unlocks it.",
+    description:
+      "Runs ALTER USER 'user'@'host' ACCOUNT LOCK: new logins are refused; open connections stay open. Undo unlocks it.",
     effect: 'write',
     idempotent: true,
     input: accountRef,
@@ -129,7 +135,8 @@ export const mysqlActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'mysql.privilege.grant',
     title: 'Grant a global privilege',
-    description: "Runs GRANT <privilege> ON *.* TO 'user'@'host' (GRANT OPTION as WITH GRANT OPTION). Undo revokes it again.",
+    description:
+      "Runs GRANT <privilege> ON *.* TO 'user'@'host' (GRANT OPTION as WITH GRANT OPTION). Undo revokes it again.",
     effect: 'write',
     idempotent: true,
     input: accountRef.extend({ privilege: globalPrivilege }),

@@ -20,8 +20,12 @@ const schemaState = z.object({
   schema: z.string(),
   exists: z.boolean(),
   owner: z.string().nullable().describe('Owning role; null when the schema does not exist.'),
-  publicPrivileges: z.array(schemaPrivilege).describe('Privileges granted to PUBLIC, e.g. ["USAGE", "CREATE"].'),
-  grantees: z.record(z.string(), z.array(schemaPrivilege)).describe('Privileges granted to each named role (PUBLIC excluded).'),
+  publicPrivileges: z
+    .array(schemaPrivilege)
+    .describe('Privileges granted to PUBLIC, e.g. ["USAGE", "CREATE"].'),
+  grantees: z
+    .record(z.string(), z.array(schemaPrivilege))
+    .describe('Privileges granted to each named role (PUBLIC excluded).'),
 });
 
 const roleRef = z.strictObject({ database: database.optional(), role });
@@ -31,7 +35,10 @@ const roleState = z.object({
   superuser: z.boolean(),
   login: z.boolean(),
   passwordSet: z.boolean(),
-  validUntil: z.string().nullable().describe('Password expiry as an ISO timestamp; null when it never expires.'),
+  validUntil: z
+    .string()
+    .nullable()
+    .describe('Password expiry as an ISO timestamp; null when it never expires.'),
   connectionLimit: z.int().min(-1).describe('Maximum concurrent connections; -1 is unlimited.'),
 });
 
@@ -55,7 +62,8 @@ export const postgresActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'postgres.schema.privileges',
     title: "Read a schema's privileges",
-    description: 'Reads the USAGE and CREATE privileges on a schema, for PUBLIC and for each role (from pg_namespace.nspacl).',
+    description:
+      'Reads the USAGE and CREATE privileges on a schema, for PUBLIC and for each role (from pg_namespace.nspacl).',
     effect: 'read',
     idempotent: true,
     input: schemaRef,
@@ -67,7 +75,8 @@ export const postgresActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'postgres.schema.list',
     title: 'List schemas and their privileges',
-    description: 'Lists the schemas of a database with their privileges, system schemas excluded (for scans).',
+    description:
+      'Lists the schemas of a database with their privileges, system schemas excluded (for scans).',
     effect: 'read',
     idempotent: true,
     input: z.strictObject({ database }),
@@ -89,7 +98,12 @@ export const postgresActions: readonly ActionDefinition[] = [
     inverse: {
       action: 'postgres.schema.grant',
       snapshot: schemaSnapshot,
-      with: { database: '${{ params.database }}', schema: '${{ params.schema }}', privilege: '${{ params.privilege }}', to: '${{ params.from }}' },
+      with: {
+        database: '${{ params.database }}',
+        schema: '${{ params.schema }}',
+        privilege: '${{ params.privilege }}',
+        to: '${{ params.from }}',
+      },
     },
   }),
   defineAction({
@@ -105,13 +119,19 @@ export const postgresActions: readonly ActionDefinition[] = [
     inverse: {
       action: 'postgres.schema.revoke',
       snapshot: schemaSnapshot,
-      with: { database: '${{ params.database }}', schema: '${{ params.schema }}', privilege: '${{ params.privilege }}', from: '${{ params.to }}' },
+      with: {
+        database: '${{ params.database }}',
+        schema: '${{ params.schema }}',
+        privilege: '${{ params.privilege }}',
+        from: '${{ params.to }}',
+      },
     },
   }),
   defineAction({
     id: 'postgres.role.get',
     title: 'Read a role',
-    description: 'Reads whether a role exists, can log in, is a superuser, has a password, and its connection limit (from pg_roles).',
+    description:
+      'Reads whether a role exists, can log in, is a superuser, has a password, and its connection limit (from pg_roles).',
     effect: 'read',
     idempotent: true,
     input: roleRef,
@@ -123,7 +143,8 @@ export const postgresActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'postgres.role.list',
     title: 'List roles',
-    description: 'Lists the roles of the cluster with their attributes, pg_* system roles excluded (for scans).',
+    description:
+      'Lists the roles of the cluster with their attributes, pg_* system roles excluded (for scans).',
     effect: 'read',
     idempotent: true,
     input: z.strictObject({ database: database.optional() }),
@@ -134,7 +155,8 @@ export const postgresActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'postgres.role.set-login',
     title: 'Allow or forbid a role to log in',
-    description: 'Runs ALTER ROLE <role> LOGIN or NOLOGIN. Open sessions stay open: terminate them separately.',
+    description:
+      'Runs ALTER ROLE <role> LOGIN or NOLOGIN. Open sessions stay open: terminate them separately.',
     effect: 'write',
     idempotent: true,
     input: roleRef.extend({ login: z.boolean().describe('true: LOGIN; false: NOLOGIN.') }),
@@ -150,7 +172,8 @@ export const postgresActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'postgres.role.set-superuser',
     title: 'Grant or revoke superuser',
-    description: 'Runs ALTER ROLE <role> SUPERUSER or NOSUPERUSER. Destructive: whatever relies on the role being superuser breaks.',
+    description:
+      'Runs ALTER ROLE <role> SUPERUSER or NOSUPERUSER. Destructive: whatever relies on the role being superuser breaks.',
     effect: 'destructive',
     idempotent: true,
     input: roleRef.extend({ superuser: z.boolean().describe('true: SUPERUSER; false: NOSUPERUSER.') }),
@@ -166,10 +189,13 @@ export const postgresActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'postgres.role.set-connection-limit',
     title: "Set a role's connection limit",
-    description: 'Runs ALTER ROLE <role> CONNECTION LIMIT <n>; 0 refuses new connections, -1 removes the limit.',
+    description:
+      'Runs ALTER ROLE <role> CONNECTION LIMIT <n>; 0 refuses new connections, -1 removes the limit.',
     effect: 'write',
     idempotent: true,
-    input: roleRef.extend({ limit: z.int().min(-1).describe('Maximum concurrent connections; -1 is unlimited.') }),
+    input: roleRef.extend({
+      limit: z.int().min(-1).describe('Maximum concurrent connections; -1 is unlimited.'),
+    }),
     output: roleState,
     sensitive: roleIdentifiers,
     resource: ['role'],
@@ -182,7 +208,8 @@ export const postgresActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'postgres.session.list',
     title: 'List active sessions',
-    description: 'Lists client sessions from pg_stat_activity, optionally only those of one database or role.',
+    description:
+      'Lists client sessions from pg_stat_activity, optionally only those of one database or role.',
     effect: 'read',
     idempotent: true,
     input: z.strictObject({
@@ -196,11 +223,17 @@ export const postgresActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'postgres.session.terminate',
     title: 'Terminate a session',
-    description: 'Runs pg_terminate_backend(<pid>): the session ends and its open transaction is rolled back. A pid that is already gone is a no-op.',
+    description:
+      'Runs pg_terminate_backend(<pid>): the session ends and its open transaction is rolled back. A pid that is already gone is a no-op.',
     effect: 'destructive',
     idempotent: true,
-    input: z.strictObject({ pid: z.int().positive().describe('Backend process id, from postgres.session.list.') }),
-    output: z.object({ pid: z.int(), terminated: z.boolean().describe('false when no such session existed.') }),
+    input: z.strictObject({
+      pid: z.int().positive().describe('Backend process id, from postgres.session.list.'),
+    }),
+    output: z.object({
+      pid: z.int(),
+      terminated: z.boolean().describe('false when no such session existed.'),
+    }),
     resource: ['pid'],
     inverse: { none: 'a terminated session cannot be restored; the client must reconnect' },
   }),

@@ -24,7 +24,8 @@ export const redisActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'redis.acl.user',
     title: 'Read an ACL user',
-    description: 'Reads whether an ACL user exists, is enabled, accepts any password and may run every command (ACL GETUSER).',
+    description:
+      'Reads whether an ACL user exists, is enabled, accepts any password and may run every command (ACL GETUSER).',
     effect: 'read',
     idempotent: true,
     input: userRef,
@@ -78,7 +79,9 @@ export const redisActions: readonly ActionDefinition[] = [
     effect: 'write',
     idempotent: true,
     input: userRef.extend({
-      password: secretRef.describe('The new password as a secret reference, `env:NAME` or `file:/path`; never a literal.'),
+      password: secretRef.describe(
+        'The new password as a secret reference, `env:NAME` or `file:/path`; never a literal.',
+      ),
     }),
     output: userState,
     // `file:` reads a local file: event data must not choose which one.

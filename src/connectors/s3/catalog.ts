@@ -15,21 +15,32 @@ const blockFlags = {
   blockPublicAcls: z.boolean().describe('BlockPublicAcls: reject requests that add public ACLs.'),
   ignorePublicAcls: z.boolean().describe('IgnorePublicAcls: ignore existing public ACLs.'),
   blockPublicPolicy: z.boolean().describe('BlockPublicPolicy: reject public bucket policies.'),
-  restrictPublicBuckets: z.boolean().describe('RestrictPublicBuckets: only the owner and AWS services reach a bucket with a public policy.'),
+  restrictPublicBuckets: z
+    .boolean()
+    .describe('RestrictPublicBuckets: only the owner and AWS services reach a bucket with a public policy.'),
 };
 const blockState = z.object({
   bucket: z.string(),
-  configured: z.boolean().describe('false when the bucket has no public access block (the four flags then read false).'),
+  configured: z
+    .boolean()
+    .describe('false when the bucket has no public access block (the four flags then read false).'),
   ...blockFlags,
 });
 
 const cannedAcl = z.enum(['private', 'public-read', 'public-read-write', 'authenticated-read']);
 const aclState = z.object({
   bucket: z.string(),
-  grants: z.array(z.object({ grantee: z.string().describe('Canonical user id, e-mail or group URI.'), permission: z.string() })),
+  grants: z.array(
+    z.object({
+      grantee: z.string().describe('Canonical user id, e-mail or group URI.'),
+      permission: z.string(),
+    }),
+  ),
   publicRead: z.boolean().describe('AllUsers or AuthenticatedUsers may read.'),
   publicWrite: z.boolean().describe('AllUsers or AuthenticatedUsers may write.'),
-  cannedAcl: cannedAcl.nullable().describe('The canned ACL these grants amount to; null when they match none.'),
+  cannedAcl: cannedAcl
+    .nullable()
+    .describe('The canned ACL these grants amount to; null when they match none.'),
 });
 
 const policyText = z
@@ -44,7 +55,10 @@ const policyText = z
     }
   }, 'must be a JSON policy document')
   .describe('Bucket policy, as JSON text.');
-const policyState = z.object({ bucket: z.string(), policy: z.string().nullable().describe('Policy JSON text; null when there is none.') });
+const policyState = z.object({
+  bucket: z.string(),
+  policy: z.string().nullable().describe('Policy JSON text; null when there is none.'),
+});
 
 const restoreBlock = {
   action: 's3.bucket.put-public-access-block',
@@ -67,7 +81,8 @@ export const s3Actions: readonly ActionDefinition[] = [
   defineAction({
     id: 's3.bucket.policy-status',
     title: "Read whether a bucket's policy makes it public",
-    description: "Reads whether S3 considers the bucket public because of its policy (GetBucketPolicyStatus).",
+    description:
+      'Reads whether S3 considers the bucket public because of its policy (GetBucketPolicyStatus).',
     effect: 'read',
     idempotent: true,
     slow: true,
@@ -80,7 +95,8 @@ export const s3Actions: readonly ActionDefinition[] = [
   defineAction({
     id: 's3.bucket.public-access-block',
     title: "Read a bucket's public access block",
-    description: "Reads the bucket's four public access block flags (GetPublicAccessBlock); the account-level block is not included.",
+    description:
+      "Reads the bucket's four public access block flags (GetPublicAccessBlock); the account-level block is not included.",
     effect: 'read',
     idempotent: true,
     slow: true,
@@ -93,7 +109,8 @@ export const s3Actions: readonly ActionDefinition[] = [
   defineAction({
     id: 's3.bucket.acl',
     title: "Read a bucket's ACL",
-    description: 'Reads the grants of the bucket ACL and whether they let everyone, or any AWS account, read or write (GetBucketAcl).',
+    description:
+      'Reads the grants of the bucket ACL and whether they let everyone, or any AWS account, read or write (GetBucketAcl).',
     effect: 'read',
     idempotent: true,
     slow: true,
@@ -124,7 +141,11 @@ export const s3Actions: readonly ActionDefinition[] = [
     idempotent: true,
     slow: true,
     input: z.strictObject({}),
-    output: z.object({ items: z.array(z.object({ bucket: z.string(), region: z.string().nullable(), createdAt: z.string().nullable() })) }),
+    output: z.object({
+      items: z.array(
+        z.object({ bucket: z.string(), region: z.string().nullable(), createdAt: z.string().nullable() }),
+      ),
+    }),
     inverse: undefined,
   }),
   defineAction({
@@ -149,7 +170,8 @@ export const s3Actions: readonly ActionDefinition[] = [
   defineAction({
     id: 's3.bucket.delete-public-access-block',
     title: "Remove a bucket's public access block",
-    description: 'Removes the public access block of the bucket (DeletePublicAccessBlock). Undo puts back the previous flags.',
+    description:
+      'Removes the public access block of the bucket (DeletePublicAccessBlock). Undo puts back the previous flags.',
     effect: 'write',
     idempotent: true,
     slow: true,
@@ -176,7 +198,8 @@ export const s3Actions: readonly ActionDefinition[] = [
   defineAction({
     id: 's3.bucket.delete-policy',
     title: "Delete a bucket's policy",
-    description: 'Deletes the bucket policy (DeleteBucketPolicy); access it granted stops at once. Undo puts back the previous policy text.',
+    description:
+      'Deletes the bucket policy (DeleteBucketPolicy); access it granted stops at once. Undo puts back the previous policy text.',
     effect: 'write',
     idempotent: true,
     slow: true,

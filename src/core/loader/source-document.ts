@@ -12,6 +12,9 @@ export const loaderLimits = {
 
 export type PathSegment = string | number;
 
+/** Codes of diagnostics that mean the text is not usable YAML at all. */
+export const parseErrorCodes: ReadonlySet<string> = new Set(['file-too-large', 'not-yaml', 'empty-file', 'multiple-documents', 'yaml-syntax', 'duplicate-key', 'alias-limit']);
+
 /** A parsed YAML file that remembers where every value came from. */
 export class SourceDocument {
   private constructor(
