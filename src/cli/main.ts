@@ -22,16 +22,24 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .version(packageVersion(), '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
-    .configureOutput({ writeOut: (text) => io.out(text.replace(/\n$/, '')), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
+    .configureOutput({
+      writeOut: (text) => {
+        io.out(text.replace(/\n$/, ''));
+      },
+      writeErr: (text) => {
+        io.err(text.replace(/\n$/, ''));
+      },
+    })
     .exitOverride();
   registerValidate(program, context);
   registerPlan(program, context);
   registerSchema(program, context);
   registerActions(program, context);
-  for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  for (const command of program.commands)
+    command.exitOverride().showHelpAfterError('(run with --help for usage)');
 
   try {
-    await program.parseAsync(argv as string[]);
+    await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

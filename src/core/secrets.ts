@@ -4,7 +4,8 @@
  */
 export const secretReferencePattern = /^(env:[A-Za-z_][A-Za-z0-9_]*|file:\S+)$/;
 
-const secretKeyPattern = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|credential)s?$/i;
+const secretKeyPattern =
+  /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|credential)s?$/i;
 
 /** Well-known shapes of secrets, by what they are. */
 const secretValuePatterns: readonly { kind: string; pattern: RegExp }[] = [
@@ -12,7 +13,10 @@ const secretValuePatterns: readonly { kind: string; pattern: RegExp }[] = [
   { kind: 'an AWS access key id', pattern: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/ },
   { kind: 'a GitHub token', pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/ },
   { kind: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
-  { kind: 'a Slack webhook URL', pattern: /hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/ },
+  {
+    kind: 'a Slack webhook URL',
+    pattern: /hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/,
+  },
   { kind: 'a private key', pattern: /-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----/ },
   { kind: 'a JSON web token', pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
   { kind: 'a Rectify API token', pattern: /\brfy_[A-Za-z0-9_-]{20,}/ },

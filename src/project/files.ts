@@ -48,7 +48,8 @@ export async function discoverYamlFiles(paths: readonly string[], cwd: string): 
 export async function readText(file: InputFile): Promise<{ text: string } | { error: string }> {
   try {
     const info = await stat(file.absolute);
-    if (info.size > loaderLimits.maxFileBytes) return { error: `file is larger than ${loaderLimits.maxFileBytes} bytes` };
+    if (info.size > loaderLimits.maxFileBytes)
+      return { error: `file is larger than ${loaderLimits.maxFileBytes} bytes` };
     const buffer = await readFile(file.absolute);
     return { text: new TextDecoder('utf-8', { fatal: false }).decode(buffer) };
   } catch (error) {

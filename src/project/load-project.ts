@@ -23,7 +23,10 @@ export interface LoadedProject {
  * Reads and loads every YAML file under the given paths, then checks them together.
  * I/O lives here; each file's loading is core's pure `loadDocument`.
  */
-export async function loadProject(paths: readonly string[], options: { catalog: ActionCatalog; cwd: string }): Promise<LoadedProject> {
+export async function loadProject(
+  paths: readonly string[],
+  options: { catalog: ActionCatalog; cwd: string },
+): Promise<LoadedProject> {
   const discovery = await discoverYamlFiles(paths, options.cwd);
   const results: LoadResult[] = [];
   const unreadable = [...discovery.missing];
@@ -44,10 +47,21 @@ export async function loadProject(paths: readonly string[], options: { catalog: 
     else if (document?.kind === 'WorkflowTest') tests.push({ file: result.file, test: document.test });
     else if (document?.kind === 'Config') configs.push({ file: result.file, config: document.config });
   }
-  return { results, unreadable, workflows, tests, configs, crossFile: crossFileDiagnostics(results, workflows, tests) };
+  return {
+    results,
+    unreadable,
+    workflows,
+    tests,
+    configs,
+    crossFile: crossFileDiagnostics(results, workflows, tests),
+  };
 }
 
-function crossFileDiagnostics(results: readonly LoadResult[], workflows: readonly CompiledWorkflow[], tests: readonly { file: string; test: WorkflowTest }[]): Diagnostic[] {
+function crossFileDiagnostics(
+  results: readonly LoadResult[],
+  workflows: readonly CompiledWorkflow[],
+  tests: readonly { file: string; test: WorkflowTest }[],
+): Diagnostic[] {
   const found: Diagnostic[] = [];
   const sourceOf = (file: string) => results.find((r) => r.file === file)?.source;
   const byName = new Map<string, CompiledWorkflow>();
@@ -55,15 +69,31 @@ function crossFileDiagnostics(results: readonly LoadResult[], workflows: readonl
     const first = byName.get(workflow.name);
     const source = sourceOf(workflow.file);
     if (first && source) {
-      found.push(source.at(['metadata', 'name'], 'duplicate-workflow-name', `workflow name \`${workflow.name}\` is also used by ${first.file}`, 'workflow names must be unique'));
+      found.push(
+        source.at(
+          ['metadata', 'name'],
+          'duplicate-workflow-name',
+          `workflow name \`${workflow.name}\` is also used by ${first.file}`,
+          'workflow names must be unique',
+        ),
+      );
     } else byName.set(workflow.name, workflow);
   }
   // A test may name a workflow that failed to load: it is known, just broken, so read the raw names.
-  const writtenNames = new Set(results.map((r) => rawWorkflowName(r.source.value)).filter((name) => name !== undefined));
+  const writtenNames = new Set(
+    results.map((r) => rawWorkflowName(r.source.value)).filter((name) => name !== undefined),
+  );
   for (const { file, test } of tests) {
     const source = sourceOf(file);
     if (!writtenNames.has(test.workflow) && source && writtenNames.size > 0) {
-      found.push(source.at(['workflow'], 'unknown-workflow', `no workflow named \`${test.workflow}\` was loaded`, 'name the workflow this file tests (its metadata.name)'));
+      found.push(
+        source.at(
+          ['workflow'],
+          'unknown-workflow',
+          `no workflow named \`${test.workflow}\` was loaded`,
+          'name the workflow this file tests (its metadata.name)',
+        ),
+      );
     }
   }
   return found;
@@ -77,5 +107,7 @@ export function isParseFailure(diagnostic: Diagnostic): boolean {
 function rawWorkflowName(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const document = value as { kind?: unknown; metadata?: { name?: unknown } };
-  return document.kind === 'Workflow' && typeof document.metadata?.name === 'string' ? document.metadata.name : undefined;
+  return document.kind === 'Workflow' && typeof document.metadata?.name === 'string'
+    ? document.metadata.name
+    : undefined;
 }

@@ -8,23 +8,45 @@ import { ExitCode } from '../exit-codes.js';
 export function registerActions(program: Command, context: CommandContext): void {
   program
     .command('actions')
-    .description('List the action catalog: effect, idempotency, sensitive parameters and inverse of every action.')
+    .description(
+      'List the action catalog: effect, idempotency, sensitive parameters and inverse of every action.',
+    )
     .option('--connector <name>', 'only this connector')
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('text'))
     .action((options: { connector?: string; format: OutputFormat }) => {
       const { io } = context;
-      const actions = context.catalog.list().filter((a) => !options.connector || a.connector === options.connector);
+      const actions = context.catalog
+        .list()
+        .filter((a) => !options.connector || a.connector === options.connector);
       if (options.connector && actions.length === 0) {
-        io.err(`error: no connector named ${options.connector}; connectors: ${context.catalog.connectors().join(', ')}`);
+        io.err(
+          `error: no connector named ${options.connector}; connectors: ${context.catalog.connectors().join(', ')}`,
+        );
         context.setExitCode(ExitCode.usage);
         return;
       }
       if (options.format === 'json') {
-        io.out(JSON.stringify(actions.map((a) => ({
-          id: a.id, connector: a.connector, status: connectorStatus[a.connector] ?? 'unknown', title: a.title, description: a.description,
-          effect: a.effect, idempotent: a.idempotent, slow: a.slow, sensitive: a.sensitive, resource: a.resource, scope: a.scope,
-          inverse: a.inverse ?? null, simulated: a.simulated,
-        })), null, 2));
+        io.out(
+          JSON.stringify(
+            actions.map((a) => ({
+              id: a.id,
+              connector: a.connector,
+              status: connectorStatus[a.connector] ?? 'unknown',
+              title: a.title,
+              description: a.description,
+              effect: a.effect,
+              idempotent: a.idempotent,
+              slow: a.slow,
+              sensitive: a.sensitive,
+              resource: a.resource,
+              scope: a.scope,
+              inverse: a.inverse ?? null,
+              simulated: a.simulated,
+            })),
+            null,
+            2,
+          ),
+        );
         return;
       }
       let connector = '';
@@ -32,11 +54,27 @@ export function registerActions(program: Command, context: CommandContext): void
         if (action.connector !== connector) {
           connector = action.connector;
           const status = connectorStatus[connector];
-          const note = status === 'simulated' ? 'SIMULATED: in-memory resources, no real system' : status === 'catalog-only' ? 'declared; not implemented in this build' : '';
+          const note =
+            status === 'simulated'
+              ? 'SIMULATED: in-memory resources, no real system'
+              : status === 'catalog-only'
+                ? 'declared; not implemented in this build'
+                : '';
           io.out(`\n${io.style.bold(connector)} ${io.style.dim(note)}`);
         }
-        const inverse = action.inverse === undefined ? '' : 'none' in action.inverse ? `no undo: ${action.inverse.none}` : `undo: ${action.inverse.action}`;
-        const traits = [action.effect, action.idempotent ? 'idempotent' : 'not idempotent', action.slow ? 'slow' : ''].filter(Boolean).join(', ');
+        const inverse =
+          action.inverse === undefined
+            ? ''
+            : 'none' in action.inverse
+              ? `no undo: ${action.inverse.none}`
+              : `undo: ${action.inverse.action}`;
+        const traits = [
+          action.effect,
+          action.idempotent ? 'idempotent' : 'not idempotent',
+          action.slow ? 'slow' : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
         io.out(`  ${action.id.padEnd(42)} ${traits}${inverse ? `; ${inverse}` : ''}`);
       }
     });

@@ -14,7 +14,9 @@ export function registerPlan(program: Command, context: CommandContext): void {
     .action(async (paths: string[]) => {
       const { io } = context;
       const project = await loadProject(paths, { catalog: context.catalog, cwd: io.cwd });
-      const errors = [...project.results.flatMap((r) => r.diagnostics), ...project.crossFile].filter((d) => d.severity === 'error');
+      const errors = [...project.results.flatMap((r) => r.diagnostics), ...project.crossFile].filter(
+        (d) => d.severity === 'error',
+      );
       for (const line of project.unreadable) io.err(`${io.style.red('error')} ${line}`);
       if (errors.length > 0) io.out(formatResults(project.results, project.crossFile, io.style).join('\n\n'));
       for (const workflow of project.workflows) {
@@ -24,11 +26,18 @@ export function registerPlan(program: Command, context: CommandContext): void {
         for (const line of rest) io.out(line);
       }
       io.out('');
-      io.out(`${project.workflows.length} workflow(s), ${project.tests.length} test file(s), ${project.configs.length} config(s)${errors.length > 0 ? io.style.red(`, ${errors.length} error(s)`) : ''}`);
+      io.out(
+        `${project.workflows.length} workflow(s), ${project.tests.length} test file(s), ${project.configs.length} config(s)${errors.length > 0 ? io.style.red(`, ${errors.length} error(s)`) : ''}`,
+      );
       if (project.workflows.some((w) => w.steps.some((s) => s.action.simulated))) {
-        io.out(io.style.dim('Actions marked [SIMULATED] act on the in-memory sandbox connector, never on a real system.'));
+        io.out(
+          io.style.dim(
+            'Actions marked [SIMULATED] act on the in-memory sandbox connector, never on a real system.',
+          ),
+        );
       }
-      const noInput = project.results.length === 0 || project.unreadable.length > 0 || errors.some(isParseFailure);
+      const noInput =
+        project.results.length === 0 || project.unreadable.length > 0 || errors.some(isParseFailure);
       context.setExitCode(noInput ? ExitCode.noInput : errors.length > 0 ? ExitCode.failed : ExitCode.ok);
     });
 }

@@ -6,9 +6,14 @@ import type { CommandContext } from '../context.js';
 export function registerSchema(program: Command, context: CommandContext): void {
   program
     .command('schema')
-    .description('Print the JSON Schema of a Rectify file, for editors (yaml-language-server) and other tools.')
+    .description(
+      'Print the JSON Schema of a Rectify file, for editors (yaml-language-server) and other tools.',
+    )
     .addArgument(new Argument('<kind>', 'which file').choices(schemaNames))
-    .addHelpText('after', '\nIn an editor with yaml-language-server, put this first line in a workflow:\n  # yaml-language-server: $schema=./node_modules/rectify/schemas/workflow.schema.json')
+    .addHelpText(
+      'after',
+      '\nIn an editor with yaml-language-server, put this first line in a workflow:\n  # yaml-language-server: $schema=./node_modules/rectify/schemas/workflow.schema.json',
+    )
     .action((kind: SchemaName) => {
       context.io.out(JSON.stringify(jsonSchema(kind), null, 2));
     });

@@ -9,10 +9,15 @@ import { diagnosticJson, formatResults } from '../print-diagnostics.js';
 export function registerValidate(program: Command, context: CommandContext): void {
   program
     .command('validate')
-    .description('Check workflows, workflow tests and configs: YAML, schema, CEL expressions, templates and actions.')
+    .description(
+      'Check workflows, workflow tests and configs: YAML, schema, CEL expressions, templates and actions.',
+    )
     .argument('[paths...]', 'files or folders (searched for *.yaml / *.yml)', ['.'])
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('text'))
-    .addHelpText('after', '\nExit codes: 0 all valid, 1 invalid files, 2 usage error, 3 no input or a file that is not parseable YAML.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all valid, 1 invalid files, 2 usage error, 3 no input or a file that is not parseable YAML.',
+    )
     .action(async (paths: string[], options: { format: OutputFormat }) => {
       const { io } = context;
       const project = await loadProject(paths, { catalog: context.catalog, cwd: io.cwd });
@@ -20,7 +25,8 @@ export function registerValidate(program: Command, context: CommandContext): voi
       const errors = diagnostics.filter((d) => d.severity === 'error');
       const noInput = project.results.length === 0 || project.unreadable.length > 0;
       const parseFailure = errors.some(isParseFailure);
-      const code = noInput || parseFailure ? ExitCode.noInput : errors.length > 0 ? ExitCode.failed : ExitCode.ok;
+      const code =
+        noInput || parseFailure ? ExitCode.noInput : errors.length > 0 ? ExitCode.failed : ExitCode.ok;
       const invalidFiles = new Set(errors.map((d) => d.file));
 
       if (options.format === 'json') {
@@ -33,7 +39,9 @@ export function registerValidate(program: Command, context: CommandContext): voi
                 file: r.file,
                 kind: r.document?.kind ?? null,
                 valid: !invalidFiles.has(r.file),
-                diagnostics: [...r.diagnostics, ...project.crossFile.filter((d) => d.file === r.file)].map(diagnosticJson),
+                diagnostics: [...r.diagnostics, ...project.crossFile.filter((d) => d.file === r.file)].map(
+                  diagnosticJson,
+                ),
               })),
               unreadable: project.unreadable,
             },
@@ -59,9 +67,12 @@ export function registerValidate(program: Command, context: CommandContext): voi
           context.setExitCode(code);
           return;
         }
-        const summary = errors.length === 0
-          ? style.green(`${project.results.length} file(s) valid`)
-          : style.red(`${invalidFiles.size} of ${project.results.length} file(s) invalid, ${errors.length} error(s)`);
+        const summary =
+          errors.length === 0
+            ? style.green(`${project.results.length} file(s) valid`)
+            : style.red(
+                `${invalidFiles.size} of ${project.results.length} file(s) invalid, ${errors.length} error(s)`,
+              );
         io.out(summary);
       }
       context.setExitCode(code);

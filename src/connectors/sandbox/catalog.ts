@@ -12,10 +12,25 @@ const access = z.enum(['public', 'private']);
 const bucketState = z.object({ bucket: z.string(), exists: z.boolean(), access });
 
 const roleRef = z.strictObject({ database: z.string().min(1), role: z.string().min(1) });
-const roleState = z.object({ database: z.string(), role: z.string(), exists: z.boolean(), login: z.boolean(), superuser: z.boolean() });
+const roleState = z.object({
+  database: z.string(),
+  role: z.string(),
+  exists: z.boolean(),
+  login: z.boolean(),
+  superuser: z.boolean(),
+});
 
-const userRef = z.strictObject({ system: z.string().min(1).describe('The simulated system, e.g. redis-main.'), user: z.string().min(1) });
-const userState = z.object({ system: z.string(), user: z.string(), exists: z.boolean(), enabled: z.boolean(), hasPassword: z.boolean() });
+const userRef = z.strictObject({
+  system: z.string().min(1).describe('The simulated system, e.g. redis-main.'),
+  user: z.string().min(1),
+});
+const userState = z.object({
+  system: z.string(),
+  user: z.string(),
+  exists: z.boolean(),
+  enabled: z.boolean(),
+  hasPassword: z.boolean(),
+});
 
 export const sandboxActions: readonly ActionDefinition[] = [
   defineAction({
@@ -84,15 +99,23 @@ export const sandboxActions: readonly ActionDefinition[] = [
     resource: ['database', 'role'],
     inverse: {
       action: 'sandbox.role.set-login',
-      snapshot: { action: 'sandbox.role.get', with: { database: '${{ params.database }}', role: '${{ params.role }}' } },
-      with: { database: '${{ params.database }}', role: '${{ params.role }}', login: '${{ snapshot.login }}' },
+      snapshot: {
+        action: 'sandbox.role.get',
+        with: { database: '${{ params.database }}', role: '${{ params.role }}' },
+      },
+      with: {
+        database: '${{ params.database }}',
+        role: '${{ params.role }}',
+        login: '${{ snapshot.login }}',
+      },
     },
     simulated: true,
   }),
   defineAction({
     id: 'sandbox.role.set-superuser',
     title: `${simulated}Grant or revoke superuser`,
-    description: 'Grants or revokes superuser on a simulated database role. Destructive: sessions relying on it break.',
+    description:
+      'Grants or revokes superuser on a simulated database role. Destructive: sessions relying on it break.',
     effect: 'destructive',
     idempotent: true,
     input: roleRef.extend({ superuser: z.boolean() }),
@@ -101,8 +124,15 @@ export const sandboxActions: readonly ActionDefinition[] = [
     resource: ['database', 'role'],
     inverse: {
       action: 'sandbox.role.set-superuser',
-      snapshot: { action: 'sandbox.role.get', with: { database: '${{ params.database }}', role: '${{ params.role }}' } },
-      with: { database: '${{ params.database }}', role: '${{ params.role }}', superuser: '${{ snapshot.superuser }}' },
+      snapshot: {
+        action: 'sandbox.role.get',
+        with: { database: '${{ params.database }}', role: '${{ params.role }}' },
+      },
+      with: {
+        database: '${{ params.database }}',
+        role: '${{ params.role }}',
+        superuser: '${{ snapshot.superuser }}',
+      },
     },
     simulated: true,
   }),
@@ -131,8 +161,15 @@ export const sandboxActions: readonly ActionDefinition[] = [
     resource: ['system', 'user'],
     inverse: {
       action: 'sandbox.user.set-enabled',
-      snapshot: { action: 'sandbox.user.get', with: { system: '${{ params.system }}', user: '${{ params.user }}' } },
-      with: { system: '${{ params.system }}', user: '${{ params.user }}', enabled: '${{ snapshot.enabled }}' },
+      snapshot: {
+        action: 'sandbox.user.get',
+        with: { system: '${{ params.system }}', user: '${{ params.user }}' },
+      },
+      with: {
+        system: '${{ params.system }}',
+        user: '${{ params.user }}',
+        enabled: '${{ snapshot.enabled }}',
+      },
     },
     simulated: true,
   }),

@@ -52,7 +52,10 @@ export interface ActionDefinition {
 
 /** Fills the conventional defaults: scope = id, not slow, no sensitive parameters. */
 export function defineAction(
-  definition: Omit<ActionDefinition, 'scope' | 'slow' | 'sensitive' | 'resource' | 'simulated' | 'connector'> &
+  definition: Omit<
+    ActionDefinition,
+    'scope' | 'slow' | 'sensitive' | 'resource' | 'simulated' | 'connector'
+  > &
     Partial<Pick<ActionDefinition, 'scope' | 'slow' | 'sensitive' | 'resource' | 'simulated'>>,
 ): ActionDefinition {
   const connector = definition.id.split('.')[0] ?? definition.id;

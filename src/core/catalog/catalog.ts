@@ -48,10 +48,13 @@ export class ActionCatalog {
     for (const action of this.actions.values()) {
       const inverse = action.inverse;
       if (inverse && 'action' in inverse) {
-        if (!this.actions.has(inverse.action)) found.push(`${action.id}: inverse ${inverse.action} is not registered`);
-        if (inverse.snapshot && !this.actions.has(inverse.snapshot.action)) found.push(`${action.id}: snapshot ${inverse.snapshot.action} is not registered`);
+        if (!this.actions.has(inverse.action))
+          found.push(`${action.id}: inverse ${inverse.action} is not registered`);
+        if (inverse.snapshot && !this.actions.has(inverse.snapshot.action))
+          found.push(`${action.id}: snapshot ${inverse.snapshot.action} is not registered`);
       }
-      if (action.effect !== 'read' && inverse === undefined) found.push(`${action.id}: a write action must declare an inverse or why it has none`);
+      if (action.effect !== 'read' && inverse === undefined)
+        found.push(`${action.id}: a write action must declare an inverse or why it has none`);
     }
     return found;
   }

@@ -9,7 +9,13 @@ export function checkConfig(collector: DiagnosticCollector, config: Config): voi
   const unique = (items: readonly { name: string }[], section: string) => {
     const seen = new Set<string>();
     items.forEach((item, index) => {
-      if (seen.has(item.name)) collector.add([section, index, 'name'], 'duplicate-name', `${section} \`${item.name}\` is defined twice`, 'names must be unique within a section');
+      if (seen.has(item.name))
+        collector.add(
+          [section, index, 'name'],
+          'duplicate-name',
+          `${section} \`${item.name}\` is defined twice`,
+          'names must be unique within a section',
+        );
       seen.add(item.name);
     });
   };
@@ -22,10 +28,20 @@ export function checkConfig(collector: DiagnosticCollector, config: Config): voi
   config.sources.forEach((source, index) => {
     if (source.type !== 'schedule') return;
     if (!credentialNames.has(source.credentials)) {
-      collector.add(['sources', index, 'credentials'], 'unknown-credential', `credential \`${source.credentials}\` is not defined`, `define it under \`credentials\` or use one of: ${[...credentialNames].join(', ') || '(none)'}`);
+      collector.add(
+        ['sources', index, 'credentials'],
+        'unknown-credential',
+        `credential \`${source.credentials}\` is not defined`,
+        `define it under \`credentials\` or use one of: ${[...credentialNames].join(', ') || '(none)'}`,
+      );
     }
     if (source.every === undefined && source.cron === undefined) {
-      collector.add(['sources', index], 'missing-schedule', `schedule source \`${source.name}\` has neither \`every\` nor \`cron\``, 'add `every: 5m` (or a cron expression)');
+      collector.add(
+        ['sources', index],
+        'missing-schedule',
+        `schedule source \`${source.name}\` has neither \`every\` nor \`cron\``,
+        'add `every: 5m` (or a cron expression)',
+      );
     }
   });
 
@@ -33,7 +49,12 @@ export function checkConfig(collector: DiagnosticCollector, config: Config): voi
   (config.access?.bindings ?? []).forEach((binding, index) => {
     binding.roles.forEach((role, roleIndex) => {
       if (!roleNames.has(role)) {
-        collector.add(['access', 'bindings', index, 'roles', roleIndex], 'unknown-role', `role \`${role}\` is not defined`, `built-in roles: ${builtInRoles.join(', ')}; or define it under access.roles`);
+        collector.add(
+          ['access', 'bindings', index, 'roles', roleIndex],
+          'unknown-role',
+          `role \`${role}\` is not defined`,
+          `built-in roles: ${builtInRoles.join(', ')}; or define it under access.roles`,
+        );
       }
     });
   });
@@ -42,7 +63,13 @@ export function checkConfig(collector: DiagnosticCollector, config: Config): voi
     for (const [key, value] of Object.entries(credential.with ?? {})) {
       const kind = literalSecretKind(key, value);
       const path: PathSegment[] = ['credentials', index, 'with', key];
-      if (kind) collector.add(path, 'literal-secret', `\`credentials[${index}].with.${key}\` holds ${kind} written literally`, 'put the secret in an environment variable or a file and write env:NAME or file:/path');
+      if (kind)
+        collector.add(
+          path,
+          'literal-secret',
+          `\`credentials[${index}].with.${key}\` holds ${kind} written literally`,
+          'put the secret in an environment variable or a file and write env:NAME or file:/path',
+        );
     }
   });
 }

@@ -15,7 +15,13 @@ export class DiagnosticCollector {
 
   constructor(readonly source: SourceDocument) {}
 
-  add(path: readonly PathSegment[], code: string, message: string, hint?: string, target: 'value' | 'key' = 'value'): void {
+  add(
+    path: readonly PathSegment[],
+    code: string,
+    message: string,
+    hint?: string,
+    target: 'value' | 'key' = 'value',
+  ): void {
     this.diagnostics.push(this.source.at(path, code, message, hint, this.source.rangeOf(path, target)));
   }
 
@@ -27,12 +33,24 @@ export class DiagnosticCollector {
    * A problem inside an expression: `start`/`end` are offsets in the string value at `path`,
    * mapped back to the file so the caret lands on the offending token.
    */
-  expression(path: readonly PathSegment[], problem: Pick<ExpressionProblem, 'message' | 'start' | 'end' | 'hint'> & { code: string }, start = problem.start, end = problem.end, hint?: string): void {
+  expression(
+    path: readonly PathSegment[],
+    problem: Pick<ExpressionProblem, 'message' | 'start' | 'end' | 'hint'> & { code: string },
+    start = problem.start,
+    end = problem.end,
+    hint?: string,
+  ): void {
     const from = this.source.scalarOffset(path, start);
     const to = this.source.scalarOffset(path, Math.max(start, end - 1)) + 1;
     const where = this.source.at(path, '', '', undefined).path;
     this.diagnostics.push(
-      this.source.at(path, problem.code, `\`${where}\`: ${problem.message}`, hint ?? problem.hint ?? expressionHints[problem.code], { startOffset: from, endOffset: to }),
+      this.source.at(
+        path,
+        problem.code,
+        `\`${where}\`: ${problem.message}`,
+        hint ?? problem.hint ?? expressionHints[problem.code],
+        { startOffset: from, endOffset: to },
+      ),
     );
   }
 

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { ActionDefinition } from '../catalog/action.js';
 import { compileParams, staticView, type CompiledParam } from '../expr/params.js';
 import type { ExpressionScope } from '../expr/variables.js';
@@ -29,7 +28,7 @@ export function compileActionParams(
   const result = action.input.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.filter((issue) => !coveredByTemplate(issue.path, templatePaths));
-    const diagnostics = schemaIssuesToDiagnostics(collector.source, action.input as z.ZodType, issues, path);
+    const diagnostics = schemaIssuesToDiagnostics(collector.source, action.input, issues, path);
     collector.push(...diagnostics.map((d) => ({ ...d, message: `${d.message} (action ${action.id})` })));
   }
   return param;

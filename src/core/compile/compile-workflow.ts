@@ -9,7 +9,14 @@ import type { Workflow, WorkflowCheck } from '../model/workflow.js';
 import { DiagnosticCollector } from './collector.js';
 import { compileAt } from './compile-expressions.js';
 import { compileActionParams } from './compile-params.js';
-import { defaultStepTimeoutMs, type CompiledCheck, type CompiledRollback, type CompiledStep, type CompiledWorkflow, type CompiledWindow } from './compiled-workflow.js';
+import {
+  defaultStepTimeoutMs,
+  type CompiledCheck,
+  type CompiledRollback,
+  type CompiledStep,
+  type CompiledWorkflow,
+  type CompiledWindow,
+} from './compiled-workflow.js';
 import { checkParamStepReferences, checkStepReferences } from './step-references.js';
 import { checkTemplatesOutsideParams } from './templates-outside-params.js';
 
@@ -22,7 +29,11 @@ function ms(text: string | undefined): number | undefined {
  * Semantic checks and compilation of a schema-valid workflow: expressions, templates, step
  * order, actions and their parameters. All problems are reported at once.
  */
-export function compileWorkflow(collector: DiagnosticCollector, workflow: Workflow, catalog: ActionCatalog): CompiledWorkflow | undefined {
+export function compileWorkflow(
+  collector: DiagnosticCollector,
+  workflow: Workflow,
+  catalog: ActionCatalog,
+): CompiledWorkflow | undefined {
   const spec = workflow.spec;
   checkTemplatesOutsideParams(collector, collector.source.value);
 
@@ -30,43 +41,92 @@ export function compileWorkflow(collector: DiagnosticCollector, workflow: Workfl
     const action = catalog.get(id);
     if (!action) {
       const suggestion = catalog.suggest(id);
-      collector.add(path, 'unknown-action', `unknown action \`${id}\``, suggestion ? `did you mean \`${suggestion}\`?` : 'run `rectify actions` to list the catalog');
+      collector.add(
+        path,
+        'unknown-action',
+        `unknown action \`${id}\``,
+        suggestion ? `did you mean \`${suggestion}\`?` : 'run `rectify actions` to list the catalog',
+      );
       return undefined;
     }
     if (read && action.effect !== 'read') {
-      collector.add(path, 'check-not-read', `\`${id}\` ${action.effect === 'destructive' ? 'is destructive' : 'writes'}: a check may only read`, 'use a read action here; changes belong in `steps`');
+      collector.add(
+        path,
+        'check-not-read',
+        `\`${id}\` ${action.effect === 'destructive' ? 'is destructive' : 'writes'}: a check may only read`,
+        'use a read action here; changes belong in `steps`',
+      );
     }
     return action;
   };
 
-  const match = compileAt(collector, spec.trigger.match, ['spec', 'trigger', 'match'], 'match', { boolean: true });
-  const dedupeKey = compileAt(collector, spec.trigger.dedupe?.key, ['spec', 'trigger', 'dedupe', 'key'], 'dedupeKey', { boolean: false });
+  const match = compileAt(collector, spec.trigger.match, ['spec', 'trigger', 'match'], 'match', {
+    boolean: true,
+  });
+  const dedupeKey = compileAt(
+    collector,
+    spec.trigger.dedupe?.key,
+    ['spec', 'trigger', 'dedupe', 'key'],
+    'dedupeKey',
+    { boolean: false },
+  );
 
-  const compileCheck = (check: WorkflowCheck, path: PathSegment[], verify: boolean): CompiledCheck | undefined => {
+  const compileCheck = (
+    check: WorkflowCheck,
+    path: PathSegment[],
+    verify: boolean,
+  ): CompiledCheck | undefined => {
     const action = resolveAction(check.check, [...path, 'check'], true);
-    const params = compileActionParams(collector, action, check.with, [...path, 'with'], verify ? 'verifyParams' : 'checkParams');
-    const expect = compileAt(collector, check.expect, [...path, 'expect'], verify ? 'verifyExpect' : 'checkExpect', { boolean: true });
+    const params = compileActionParams(
+      collector,
+      action,
+      check.with,
+      [...path, 'with'],
+      verify ? 'verifyParams' : 'checkParams',
+    );
+    const expect = compileAt(
+      collector,
+      check.expect,
+      [...path, 'expect'],
+      verify ? 'verifyExpect' : 'checkExpect',
+      { boolean: true },
+    );
     return action && expect ? { path, action, params, expect } : undefined;
   };
 
-  const corroborate = (spec.corroborate ?? []).map((check, i) => compileCheck(check, ['spec', 'corroborate', i], false));
+  const corroborate = (spec.corroborate ?? []).map((check, i) =>
+    compileCheck(check, ['spec', 'corroborate', i], false),
+  );
 
   const exemptions = (spec.exempt ?? []).map((exemption, i) => {
-    const when = compileAt(collector, exemption.when, ['spec', 'exempt', i, 'when'], 'exempt', { boolean: true });
-    return when ? { when, reason: exemption.reason, owner: exemption.owner, untilMs: endOfDate(exemption.until) ?? 0 } : undefined;
+    const when = compileAt(collector, exemption.when, ['spec', 'exempt', i, 'when'], 'exempt', {
+      boolean: true,
+    });
+    return when
+      ? { when, reason: exemption.reason, owner: exemption.owner, untilMs: endOfDate(exemption.until) ?? 0 }
+      : undefined;
   });
 
   let approvalWhen: 'always' | 'never' | CompiledExpression | undefined;
   if (spec.approval) {
     const when = spec.approval.when;
-    approvalWhen = when === 'always' || when === 'never' ? when : compileAt(collector, when, ['spec', 'approval', 'when'], 'approval', { boolean: true });
+    approvalWhen =
+      when === 'always' || when === 'never'
+        ? when
+        : compileAt(collector, when, ['spec', 'approval', 'when'], 'approval', { boolean: true });
   }
 
   const stepIds = spec.steps.map((step) => step.id);
   const seen = new Set<string>();
   const steps = spec.steps.map((step, index): CompiledStep | undefined => {
     const path: PathSegment[] = ['spec', 'steps', index];
-    if (seen.has(step.id)) collector.add([...path, 'id'], 'duplicate-step-id', `step id \`${step.id}\` is used twice`, 'give every step its own id');
+    if (seen.has(step.id))
+      collector.add(
+        [...path, 'id'],
+        'duplicate-step-id',
+        `step id \`${step.id}\` is used twice`,
+        'give every step its own id',
+      );
     seen.add(step.id);
     const action = resolveAction(step.action, [...path, 'action'], false);
     const params = compileActionParams(collector, action, step.with, [...path, 'with'], 'stepParams');
@@ -81,25 +141,58 @@ export function compileWorkflow(collector: DiagnosticCollector, workflow: Workfl
       maxMs: ms(step.retry.max),
     };
     if (retry?.maxMs !== undefined && retry.maxMs < retry.initialMs) {
-      collector.add([...path, 'retry', 'max'], 'retry-max-below-initial', '`retry.max` is shorter than `retry.initial`', 'make max at least as long as initial');
+      collector.add(
+        [...path, 'retry', 'max'],
+        'retry-max-below-initial',
+        '`retry.max` is shorter than `retry.initial`',
+        'make max at least as long as initial',
+      );
     }
     if (!action || !rollback) return undefined;
-    return { id: step.id, index, path, definition: step, action, params, if: condition, timeoutMs: ms(step.timeout) ?? defaultStepTimeoutMs, retry, rollback };
+    return {
+      id: step.id,
+      index,
+      path,
+      definition: step,
+      action,
+      params,
+      if: condition,
+      timeoutMs: ms(step.timeout) ?? defaultStepTimeoutMs,
+      retry,
+      rollback,
+    };
   });
 
-  function compileRollback(rollback: Workflow['spec']['steps'][number]['rollback'], action: ActionDefinition | undefined, path: PathSegment[], index: number): CompiledRollback | undefined {
+  function compileRollback(
+    rollback: Workflow['spec']['steps'][number]['rollback'],
+    action: ActionDefinition | undefined,
+    path: PathSegment[],
+    index: number,
+  ): CompiledRollback | undefined {
     if (rollback === undefined) {
       const inverse = action?.inverse;
-      if (inverse && 'none' in inverse) return { kind: 'catalog', action: undefined, reasonNone: inverse.none };
+      if (inverse && 'none' in inverse)
+        return { kind: 'catalog', action: undefined, reasonNone: inverse.none };
       return { kind: 'catalog', action: inverse ? catalog.get(inverse.action) : undefined };
     }
     if (rollback === 'none') return { kind: 'none', reason: undefined };
     if ('none' in rollback) return { kind: 'none', reason: rollback.reason };
     const rollbackAction = resolveAction(rollback.action, [...path, 'action'], false);
-    const params = compileActionParams(collector, rollbackAction, rollback.with, [...path, 'with'], 'stepParams');
+    const params = compileActionParams(
+      collector,
+      rollbackAction,
+      rollback.with,
+      [...path, 'with'],
+      'stepParams',
+    );
     checkParamStepReferences(collector, stepIds, index + 1, params, [...path, 'with']);
     if (rollbackAction && !isWriteEffect(rollbackAction.effect)) {
-      collector.add([...path, 'action'], 'rollback-not-write', `\`${rollbackAction.id}\` only reads: it cannot undo anything`, 'name the write action that restores the previous state');
+      collector.add(
+        [...path, 'action'],
+        'rollback-not-write',
+        `\`${rollbackAction.id}\` only reads: it cannot undo anything`,
+        'name the write action that restores the previous state',
+      );
     }
     return rollbackAction ? { kind: 'custom', action: rollbackAction, params } : undefined;
   }
@@ -111,7 +204,8 @@ export function compileWorkflow(collector: DiagnosticCollector, workflow: Workfl
   }
 
   if (collector.hasErrors) return undefined;
-  const window = (value: { max: number; per: string } | undefined): CompiledWindow | undefined => value && { max: value.max, perMs: ms(value.per) ?? 0 };
+  const window = (value: { max: number; per: string } | undefined): CompiledWindow | undefined =>
+    value && { max: value.max, perMs: ms(value.per) ?? 0 };
   const compiledSteps = steps.filter((step): step is CompiledStep => step !== undefined);
   return {
     file: collector.source.file,
@@ -119,13 +213,22 @@ export function compileWorkflow(collector: DiagnosticCollector, workflow: Workfl
     name: workflow.metadata.name,
     mode: spec.mode,
     match,
-    dedupe: dedupeKey && spec.trigger.dedupe ? { key: dedupeKey, windowMs: ms(spec.trigger.dedupe.window) ?? 0 } : undefined,
+    dedupe:
+      dedupeKey && spec.trigger.dedupe
+        ? { key: dedupeKey, windowMs: ms(spec.trigger.dedupe.window) ?? 0 }
+        : undefined,
     settleMs: ms(spec.trigger.settle) ?? 0,
     corroborate: corroborate.filter((check): check is CompiledCheck => check !== undefined),
     exemptions: exemptions.filter((e) => e !== undefined),
-    approval: spec.approval && approvalWhen
-      ? { when: approvalWhen, approvers: spec.approval.approvers, timeoutMs: ms(spec.approval.timeout), onTimeout: spec.approval.onTimeout }
-      : undefined,
+    approval:
+      spec.approval && approvalWhen
+        ? {
+            when: approvalWhen,
+            approvers: spec.approval.approvers,
+            timeoutMs: ms(spec.approval.timeout),
+            onTimeout: spec.approval.onTimeout,
+          }
+        : undefined,
     limits: {
       concurrency: spec.limits?.concurrency,
       rate: window(spec.limits?.rate),

@@ -27,7 +27,14 @@ export interface CompiledStep {
   readonly params: CompiledParam;
   readonly if: CompiledExpression | undefined;
   readonly timeoutMs: number;
-  readonly retry: { readonly attempts: number; readonly backoff: 'fixed' | 'exponential'; readonly initialMs: number; readonly maxMs: number | undefined } | undefined;
+  readonly retry:
+    | {
+        readonly attempts: number;
+        readonly backoff: 'fixed' | 'exponential';
+        readonly initialMs: number;
+        readonly maxMs: number | undefined;
+      }
+    | undefined;
   readonly rollback: CompiledRollback;
 }
 
@@ -49,7 +56,12 @@ export interface CompiledWorkflow {
   readonly dedupe: { readonly key: CompiledExpression; readonly windowMs: number } | undefined;
   readonly settleMs: number;
   readonly corroborate: readonly CompiledCheck[];
-  readonly exemptions: readonly { readonly when: CompiledExpression; readonly reason: string; readonly owner: string; readonly untilMs: number }[];
+  readonly exemptions: readonly {
+    readonly when: CompiledExpression;
+    readonly reason: string;
+    readonly owner: string;
+    readonly untilMs: number;
+  }[];
   readonly approval:
     | {
         readonly when: 'always' | 'never' | CompiledExpression;

@@ -27,12 +27,19 @@ export function checkStepReferences(
         { code: 'unknown-step', message: `no step has the id \`${reference.stepId}\``, start, end },
         start,
         end,
-        suggestion ? `did you mean \`steps.${suggestion}\`?` : `steps here: ${stepIds.join(', ') || '(none)'}`,
+        suggestion
+          ? `did you mean \`steps.${suggestion}\`?`
+          : `steps here: ${stepIds.join(', ') || '(none)'}`,
       );
     } else if (index >= beforeIndex) {
       collector.expression(
         path,
-        { code: 'forward-step-reference', message: `step \`${reference.stepId}\` has not run yet here: its output is not available`, start, end },
+        {
+          code: 'forward-step-reference',
+          message: `step \`${reference.stepId}\` has not run yet here: its output is not available`,
+          start,
+          end,
+        },
         start,
         end,
         'read only the outputs of steps listed earlier in `steps`',
@@ -52,7 +59,14 @@ export function checkParamStepReferences(
   for (const found of paramTemplates(param)) {
     for (const expression of found.expressions) {
       const offset = found.source.indexOf(expression.source);
-      checkStepReferences(collector, stepIds, beforeIndex, expression, [...path, ...found.path], Math.max(0, offset));
+      checkStepReferences(
+        collector,
+        stepIds,
+        beforeIndex,
+        expression,
+        [...path, ...found.path],
+        Math.max(0, offset),
+      );
     }
   }
 }

@@ -6,7 +6,8 @@ import type { DiagnosticCollector } from './collector.js';
 function allowsTemplates(path: readonly PathSegment[]): boolean {
   const [first, second, third, fourth, fifth] = path;
   if (first !== 'spec') return false;
-  if (second === 'steps' && typeof third === 'number') return fourth === 'with' || (fourth === 'rollback' && fifth === 'with');
+  if (second === 'steps' && typeof third === 'number')
+    return fourth === 'with' || (fourth === 'rollback' && fifth === 'with');
   if (second === 'corroborate' && typeof third === 'number') return fourth === 'with';
   if (second === 'verify') return third === 'with';
   return false;
@@ -16,7 +17,11 @@ function allowsTemplates(path: readonly PathSegment[]): boolean {
  * Reports a template anywhere it would not be substituted: a template in `action`, `channel`
  * or a CEL condition is a mistake that would otherwise pass silently as literal text.
  */
-export function checkTemplatesOutsideParams(collector: DiagnosticCollector, value: unknown, path: PathSegment[] = []): void {
+export function checkTemplatesOutsideParams(
+  collector: DiagnosticCollector,
+  value: unknown,
+  path: PathSegment[] = [],
+): void {
   if (allowsTemplates(path)) return;
   if (typeof value === 'string') {
     if (hasTemplate(value)) {
@@ -25,13 +30,19 @@ export function checkTemplatesOutsideParams(collector: DiagnosticCollector, valu
         path,
         'template-not-allowed',
         `\`${collector.source.at(path, '', '', undefined).path}\` takes no \`\${{ }}\` template`,
-        isCondition ? 'this field is already a CEL expression: write the expression without ${{ }}' : 'templates are allowed only in the `with` parameters of steps, checks and rollbacks',
+        isCondition
+          ? 'this field is already a CEL expression: write the expression without ${{ }}'
+          : 'templates are allowed only in the `with` parameters of steps, checks and rollbacks',
       );
     }
     return;
   }
-  if (Array.isArray(value)) value.forEach((item, index) => checkTemplatesOutsideParams(collector, item, [...path, index]));
+  if (Array.isArray(value))
+    value.forEach((item, index) => {
+      checkTemplatesOutsideParams(collector, item, [...path, index]);
+    });
   else if (value !== null && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) checkTemplatesOutsideParams(collector, inner, [...path, key]);
+    for (const [key, inner] of Object.entries(value))
+      checkTemplatesOutsideParams(collector, inner, [...path, key]);
   }
 }

@@ -15,35 +15,59 @@ export function describeWorkflow(workflow: CompiledWorkflow): string[] {
   lines.push(`  ${meta.description}`);
   if (workflow.mode === 'disabled') lines.push('  disabled: ignores every event');
   if (workflow.mode === 'dry-run') lines.push('  dry-run: records what it would do, performs no write');
-  lines.push(`  when ${spec.trigger.source} sends ${spec.trigger.types.join(' | ')}${workflow.match ? ` where ${oneLine(workflow.match.source)}` : ''}`);
-  if (workflow.dedupe) lines.push(`  at most one run per ${oneLine(workflow.dedupe.key.source)} every ${formatDuration(workflow.dedupe.windowMs)}`);
-  for (const exemption of workflow.exemptions) lines.push(`  except when ${oneLine(exemption.when.source)} (${exemption.reason}; ${exemption.owner})`);
-  if (workflow.settleMs > 0) lines.push(`  wait ${formatDuration(workflow.settleMs)}, then check the guards again`);
+  lines.push(
+    `  when ${spec.trigger.source} sends ${spec.trigger.types.join(' | ')}${workflow.match ? ` where ${oneLine(workflow.match.source)}` : ''}`,
+  );
+  if (workflow.dedupe)
+    lines.push(
+      `  at most one run per ${oneLine(workflow.dedupe.key.source)} every ${formatDuration(workflow.dedupe.windowMs)}`,
+    );
+  for (const exemption of workflow.exemptions)
+    lines.push(`  except when ${oneLine(exemption.when.source)} (${exemption.reason}; ${exemption.owner})`);
+  if (workflow.settleMs > 0)
+    lines.push(`  wait ${formatDuration(workflow.settleMs)}, then check the guards again`);
   for (const check of workflow.corroborate) lines.push(`  read ${describeCheck(check)}`);
   const { limits } = workflow;
   const bounds = [
     limits.concurrency !== undefined ? `${limits.concurrency} at once` : undefined,
     limits.rate ? `${limits.rate.max} runs per ${formatDuration(limits.rate.perMs)}` : undefined,
-    limits.blastRadius ? `${limits.blastRadius.max} resources per ${formatDuration(limits.blastRadius.perMs)}` : undefined,
+    limits.blastRadius
+      ? `${limits.blastRadius.max} resources per ${formatDuration(limits.blastRadius.perMs)}`
+      : undefined,
   ].filter(Boolean);
   if (bounds.length > 0) lines.push(`  limits: ${bounds.join(', ')}; beyond them: ${limits.onExceeded}`);
   if (workflow.approval && workflow.approval.when !== 'never') {
-    const when = typeof workflow.approval.when === 'string' ? workflow.approval.when : `when ${oneLine(workflow.approval.when.source)}`;
-    lines.push(`  ask ${workflow.approval.approvers.join(', ')} for approval (${when}); on timeout: ${workflow.approval.onTimeout}`);
+    const when =
+      typeof workflow.approval.when === 'string'
+        ? workflow.approval.when
+        : `when ${oneLine(workflow.approval.when.source)}`;
+    lines.push(
+      `  ask ${workflow.approval.approvers.join(', ')} for approval (${when}); on timeout: ${workflow.approval.onTimeout}`,
+    );
   }
   workflow.steps.forEach((step, index) => lines.push(...describeStep(step, index)));
-  if (workflow.verify) lines.push(`  then, after ${formatDuration(workflow.verify.afterMs)}, verify by reading ${describeCheck(workflow.verify)}`);
+  if (workflow.verify)
+    lines.push(
+      `  then, after ${formatDuration(workflow.verify.afterMs)}, verify by reading ${describeCheck(workflow.verify)}`,
+    );
   for (const notify of spec.notify ?? []) lines.push(`  tell ${notify.channel} on ${notify.on.join(', ')}`);
-  lines.push(`  on failure: ${workflow.onFailure === 'compensate' ? 'undo the done steps in reverse order' : 'halt and leave the state for a person'}`);
+  lines.push(
+    `  on failure: ${workflow.onFailure === 'compensate' ? 'undo the done steps in reverse order' : 'halt and leave the state for a person'}`,
+  );
   return lines;
 }
 
 function describeStep(step: CompiledStep, index: number): string[] {
-  const lines = [`  ${index + 1}. ${step.id}: ${label(step.action)} ${step.action.id}(${describeParams(step.params)})${step.if ? ` if ${oneLine(step.if.source)}` : ''}`];
+  const lines = [
+    `  ${index + 1}. ${step.id}: ${label(step.action)} ${step.action.id}(${describeParams(step.params)})${step.if ? ` if ${oneLine(step.if.source)}` : ''}`,
+  ];
   const rollback = step.rollback;
   if (rollback.kind === 'catalog') {
-    lines.push(`     undo: ${rollback.action ? `${rollback.action.id} from a snapshot taken before acting` : rollback.reasonNone ? `none (${rollback.reasonNone})` : 'nothing to undo'}`);
-  } else if (rollback.kind === 'custom') lines.push(`     undo: ${rollback.action.id}(${describeParams(rollback.params)})`);
+    lines.push(
+      `     undo: ${rollback.action ? `${rollback.action.id} from a snapshot taken before acting` : rollback.reasonNone ? `none (${rollback.reasonNone})` : 'nothing to undo'}`,
+    );
+  } else if (rollback.kind === 'custom')
+    lines.push(`     undo: ${rollback.action.id}(${describeParams(rollback.params)})`);
   else lines.push(`     undo: none${rollback.reason ? ` (${rollback.reason})` : ' (no reason given)'}`);
   return lines;
 }

@@ -36,15 +36,28 @@ export interface CompiledExpression {
   evaluate(context: Record<string, unknown>): unknown;
 }
 
-export type CompileResult = { ok: true; expression: CompiledExpression } | { ok: false; problem: ExpressionProblem };
+export type CompileResult =
+  { ok: true; expression: CompiledExpression } | { ok: false; problem: ExpressionProblem };
 
 /**
  * Parses and type-checks an expression for a place in a workflow.
  * @example compileExpression('event.resource.schema == "public"', 'match', { boolean: true })
  */
-export function compileExpression(source: string, scope: ExpressionScope, options: { boolean: boolean }): CompileResult {
+export function compileExpression(
+  source: string,
+  scope: ExpressionScope,
+  options: { boolean: boolean },
+): CompileResult {
   if (source.length > expressionLimits.maxLength) {
-    return { ok: false, problem: { code: 'cel-too-large', message: `expression is longer than ${expressionLimits.maxLength} characters`, start: 0, end: 0 } };
+    return {
+      ok: false,
+      problem: {
+        code: 'cel-too-large',
+        message: `expression is longer than ${expressionLimits.maxLength} characters`,
+        start: 0,
+        end: 0,
+      },
+    };
   }
   const env = environmentFor(scopeVariables[scope]);
   let parsed: ParseResult;
@@ -64,11 +77,28 @@ export function compileExpression(source: string, scope: ExpressionScope, option
     const { start, end } = error ? rangeOf(error, source) : { start: 0, end: source.length };
     const message = firstLine(error?.message ?? 'invalid expression');
     const hint = typeErrorHint(message, scope);
-    return { ok: false, problem: { code: error?.name === 'ParseError' ? 'cel-syntax' : 'cel-type', message, start, end, ...(hint ? { hint } : {}) } };
+    return {
+      ok: false,
+      problem: {
+        code: error?.name === 'ParseError' ? 'cel-syntax' : 'cel-type',
+        message,
+        start,
+        end,
+        ...(hint ? { hint } : {}),
+      },
+    };
   }
-  const type = String(checked.type ?? 'dyn');
+  const type = checked.type ?? 'dyn';
   if (options.boolean && type !== 'bool' && type !== 'dyn') {
-    return { ok: false, problem: { code: 'cel-not-boolean', message: `condition must be a boolean, but this expression is of type ${type}`, start: 0, end: source.length } };
+    return {
+      ok: false,
+      problem: {
+        code: 'cel-not-boolean',
+        message: `condition must be a boolean, but this expression is of type ${type}`,
+        start: 0,
+        end: source.length,
+      },
+    };
   }
   const expression: CompiledExpression = {
     source,
@@ -82,10 +112,16 @@ export function compileExpression(source: string, scope: ExpressionScope, option
 }
 
 function isCelError(error: unknown): error is Error & { range?: { start: number; end: number } } {
-  return error instanceof Error && (error.name === 'ParseError' || error.name === 'TypeError' || error.name === 'EvaluationError');
+  return (
+    error instanceof Error &&
+    (error.name === 'ParseError' || error.name === 'TypeError' || error.name === 'EvaluationError')
+  );
 }
 
-function rangeOf(error: { range?: { start: number; end: number } | undefined }, source: string): { start: number; end: number } {
+function rangeOf(
+  error: { range?: { start: number; end: number } | undefined },
+  source: string,
+): { start: number; end: number } {
   const start = Math.min(Math.max(0, error.range?.start ?? 0), source.length);
   const end = Math.min(Math.max(start, error.range?.end ?? start), source.length);
   return { start, end };
@@ -102,7 +138,12 @@ export function findStepReferences(root: ASTNode): StepReference[] {
   const visit = (node: ASTNode): void => {
     if ((node.op === '.' || node.op === '.?') && isStepsRoot(node.args[0])) {
       found.push({ stepId: node.args[1], start: node.range.start, end: node.range.end });
-    } else if ((node.op === '[]' || node.op === '[?]') && isStepsRoot(node.args[0]) && node.args[1].op === 'value' && typeof node.args[1].args === 'string') {
+    } else if (
+      (node.op === '[]' || node.op === '[?]') &&
+      isStepsRoot(node.args[0]) &&
+      node.args[1].op === 'value' &&
+      typeof node.args[1].args === 'string'
+    ) {
       found.push({ stepId: node.args[1].args, start: node.range.start, end: node.range.end });
     }
     for (const child of children(node)) visit(child);
@@ -143,7 +184,18 @@ function isAstNode(value: unknown): value is ASTNode {
   return typeof value === 'object' && value !== null && 'op' in value && 'range' in value;
 }
 
-const knownFields = ['id', 'source', 'type', 'time', 'severity', 'resource', 'data', 'workflow', 'version', 'mode'];
+const knownFields = [
+  'id',
+  'source',
+  'type',
+  'time',
+  'severity',
+  'resource',
+  'data',
+  'workflow',
+  'version',
+  'mode',
+];
 
 /** A precise hint for the two commonest type errors: a misspelt variable or field. */
 function typeErrorHint(message: string, scope: ExpressionScope): string | undefined {
@@ -156,7 +208,9 @@ function typeErrorHint(message: string, scope: ExpressionScope): string | undefi
   const unknownField = /No such key: (\w+)/.exec(message)?.[1];
   if (unknownField) {
     const suggestion = didYouMean(unknownField, knownFields);
-    return suggestion ? `did you mean \`${suggestion}\`?` : 'event has id, source, type, time, severity, resource and data; run has id, workflow, version and mode';
+    return suggestion
+      ? `did you mean \`${suggestion}\`?`
+      : 'event has id, source, type, time, severity, resource and data; run has id, workflow, version and mode';
   }
   return undefined;
 }

@@ -21,7 +21,15 @@ function declare(env: Environment, name: ExpressionVariable): void {
       env.registerVariable({
         name: 'event',
         description: 'The event that triggered the run.',
-        schema: { id: 'string', source: 'string', type: 'string', time: 'string', severity: 'string', resource: 'map', data: 'map' },
+        schema: {
+          id: 'string',
+          source: 'string',
+          type: 'string',
+          time: 'string',
+          severity: 'string',
+          resource: 'map',
+          data: 'map',
+        },
       });
       return;
     case 'run':

@@ -1,5 +1,12 @@
 import type { PathSegment } from '../loader/source-document.js';
-import { compileTemplate, hasTemplate, renderTemplate, templateExpressions, type CompiledTemplate, type TemplateProblem } from './template.js';
+import {
+  compileTemplate,
+  hasTemplate,
+  renderTemplate,
+  templateExpressions,
+  type CompiledTemplate,
+  type TemplateProblem,
+} from './template.js';
 import type { CompiledExpression } from './compile-expression.js';
 import type { ExpressionScope } from './variables.js';
 
@@ -17,7 +24,11 @@ export interface ParamProblem {
 }
 
 /** Compiles every template found in a parameter tree. */
-export function compileParams(value: unknown, scope: ExpressionScope, path: readonly PathSegment[] = []): { param: CompiledParam; problems: ParamProblem[] } {
+export function compileParams(
+  value: unknown,
+  scope: ExpressionScope,
+  path: readonly PathSegment[] = [],
+): { param: CompiledParam; problems: ParamProblem[] } {
   if (typeof value === 'string' && hasTemplate(value)) {
     const { template, problems } = compileTemplate(value, scope);
     return {
@@ -27,7 +38,10 @@ export function compileParams(value: unknown, scope: ExpressionScope, path: read
   }
   if (Array.isArray(value)) {
     const compiled = value.map((item, index) => compileParams(item, scope, [...path, index]));
-    return { param: { kind: 'list', items: compiled.map((c) => c.param) }, problems: compiled.flatMap((c) => c.problems) };
+    return {
+      param: { kind: 'list', items: compiled.map((c) => c.param) },
+      problems: compiled.flatMap((c) => c.problems),
+    };
   }
   if (value !== null && typeof value === 'object') {
     const entries: Record<string, CompiledParam> = {};
@@ -60,12 +74,27 @@ export function resolveParams(param: CompiledParam, context: Record<string, unkn
 }
 
 /** Every template in a parameter tree with its path: what the reviewer's data-flow rule walks. */
-export function paramTemplates(param: CompiledParam, path: readonly PathSegment[] = []): { path: readonly PathSegment[]; source: string; template: CompiledTemplate; expressions: CompiledExpression[] }[] {
+export function paramTemplates(
+  param: CompiledParam,
+  path: readonly PathSegment[] = [],
+): {
+  path: readonly PathSegment[];
+  source: string;
+  template: CompiledTemplate;
+  expressions: CompiledExpression[];
+}[] {
   switch (param.kind) {
     case 'value':
       return [];
     case 'template':
-      return [{ path, source: param.source, template: param.template, expressions: templateExpressions(param.template) }];
+      return [
+        {
+          path,
+          source: param.source,
+          template: param.template,
+          expressions: templateExpressions(param.template),
+        },
+      ];
     case 'list':
       return param.items.flatMap((item, index) => paramTemplates(item, [...path, index]));
     case 'object':
@@ -78,7 +107,10 @@ export function paramTemplates(param: CompiledParam, path: readonly PathSegment[
  * nowhere in particular: used to validate the literal parts of `with` at load time. Returns
  * the paths that hold templates so issues there can be set aside (their type is known only at run time).
  */
-export function staticView(param: CompiledParam, path: readonly PathSegment[] = []): { value: unknown; templatePaths: string[] } {
+export function staticView(
+  param: CompiledParam,
+  path: readonly PathSegment[] = [],
+): { value: unknown; templatePaths: string[] } {
   const templatePaths: string[] = [];
   const walk = (node: CompiledParam, at: readonly PathSegment[]): unknown => {
     switch (node.kind) {

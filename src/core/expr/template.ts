@@ -29,7 +29,10 @@ export function hasTemplate(text: string): boolean {
 }
 
 /** Compiles every template in a string; all problems at once. */
-export function compileTemplate(text: string, scope: ExpressionScope): { template?: CompiledTemplate; problems: TemplateProblem[] } {
+export function compileTemplate(
+  text: string,
+  scope: ExpressionScope,
+): { template?: CompiledTemplate; problems: TemplateProblem[] } {
   if (!hasTemplate(text)) return { template: { kind: 'literal', value: text }, problems: [] };
   const parts: (string | CompiledExpression)[] = [];
   const problems: TemplateProblem[] = [];
@@ -43,7 +46,14 @@ export function compileTemplate(text: string, scope: ExpressionScope): { templat
     if (start > cursor) parts.push(text.slice(cursor, start));
     const end = text.indexOf(close, start + open.length);
     if (end === -1) {
-      problems.push({ code: 'cel-syntax', message: 'template is not closed: `${{` without `}}`', start: 0, end: 0, valueStart: start, valueEnd: text.length });
+      problems.push({
+        code: 'cel-syntax',
+        message: 'template is not closed: `${{` without `}}`',
+        start: 0,
+        end: 0,
+        valueStart: start,
+        valueEnd: text.length,
+      });
       break;
     }
     const inner = text.slice(start + open.length, end);
@@ -51,17 +61,30 @@ export function compileTemplate(text: string, scope: ExpressionScope): { templat
     const body = inner.trim();
     const bodyOffset = start + open.length + leading;
     if (body === '') {
-      problems.push({ code: 'cel-syntax', message: 'template is empty', start: 0, end: 0, valueStart: start, valueEnd: end + close.length });
+      problems.push({
+        code: 'cel-syntax',
+        message: 'template is empty',
+        start: 0,
+        end: 0,
+        valueStart: start,
+        valueEnd: end + close.length,
+      });
     } else {
       const result = compileExpression(body, scope, { boolean: false });
       if (result.ok) parts.push(result.expression);
-      else problems.push({ ...result.problem, valueStart: bodyOffset + result.problem.start, valueEnd: bodyOffset + Math.max(result.problem.end, result.problem.start + 1) });
+      else
+        problems.push({
+          ...result.problem,
+          valueStart: bodyOffset + result.problem.start,
+          valueEnd: bodyOffset + Math.max(result.problem.end, result.problem.start + 1),
+        });
     }
     cursor = end + close.length;
   }
   if (problems.length > 0) return { problems };
   const [only] = parts;
-  if (parts.length === 1 && only !== undefined && typeof only !== 'string') return { template: { kind: 'whole', expression: only }, problems };
+  if (parts.length === 1 && only !== undefined && typeof only !== 'string')
+    return { template: { kind: 'whole', expression: only }, problems };
   return { template: { kind: 'interpolated', parts }, problems };
 }
 
@@ -73,13 +96,16 @@ export function renderTemplate(template: CompiledTemplate, context: Record<strin
     case 'whole':
       return template.expression.evaluate(context);
     case 'interpolated':
-      return template.parts.map((part) => (typeof part === 'string' ? part : celToString(part.evaluate(context)))).join('');
+      return template.parts
+        .map((part) => (typeof part === 'string' ? part : celToString(part.evaluate(context))))
+        .join('');
   }
 }
 
 /** The expressions of a template, for analysis (step references, data flow). */
 export function templateExpressions(template: CompiledTemplate): CompiledExpression[] {
   if (template.kind === 'whole') return [template.expression];
-  if (template.kind === 'interpolated') return template.parts.filter((part): part is CompiledExpression => typeof part !== 'string');
+  if (template.kind === 'interpolated')
+    return template.parts.filter((part): part is CompiledExpression => typeof part !== 'string');
   return [];
 }

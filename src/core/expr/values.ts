@@ -8,7 +8,12 @@
 export function toCel(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (Array.isArray(value)) return value.map(toCel);
-  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array) && !(value instanceof Date)) {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !(value instanceof Uint8Array) &&
+    !(value instanceof Date)
+  ) {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) out[key] = toCel(inner);
     return out;
@@ -19,7 +24,9 @@ export function toCel(value: unknown): unknown {
 /** Converts a CEL result back to plain JSON-like JavaScript. */
 export function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') {
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
   }
   if (Array.isArray(value)) return value.map(fromCel);
   if (value instanceof Map) {
@@ -42,6 +49,7 @@ export function celToString(value: unknown): string {
   if (typeof plain === 'string') return plain;
   if (plain instanceof Date) return plain.toISOString();
   if (plain === null || plain === undefined) return '';
-  if (typeof plain === 'object') return JSON.stringify(plain);
-  return String(plain as string | number | boolean);
+  if (typeof plain === 'number' || typeof plain === 'boolean' || typeof plain === 'bigint')
+    return plain.toString();
+  return JSON.stringify(plain) ?? '';
 }

@@ -15,9 +15,12 @@ export function codeFrame(text: string, range: SourceRange, contextLines = 2): s
     const marker = n === range.line ? '>' : ' ';
     out.push(`${marker} ${String(n).padStart(width)} | ${content}`);
     if (n === range.line) {
-      const end = range.endLine === range.line ? Math.max(range.endColumn, range.column + 1) : content.length + 1;
+      const end =
+        range.endLine === range.line ? Math.max(range.endColumn, range.column + 1) : content.length + 1;
       const caretLength = Math.max(1, Math.min(end, content.length + 1) - range.column);
-      out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, range.column - 1))}${'^'.repeat(caretLength)}`);
+      out.push(
+        `  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, range.column - 1))}${'^'.repeat(caretLength)}`,
+      );
     }
   }
   return out.join('\n');

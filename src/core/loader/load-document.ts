@@ -30,7 +30,11 @@ export interface LoadResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const schemas: Record<DocumentKind, z.ZodType> = { Workflow: workflowSchema, WorkflowTest: workflowTestSchema, Config: configSchema };
+const schemas: Record<DocumentKind, z.ZodType> = {
+  Workflow: workflowSchema,
+  WorkflowTest: workflowTestSchema,
+  Config: configSchema,
+};
 
 /**
  * Loads one Rectify file from its text: YAML with positions, the schema of its `kind`, then the
@@ -38,24 +42,62 @@ const schemas: Record<DocumentKind, z.ZodType> = { Workflow: workflowSchema, Wor
  * every problem of the file comes back at once.
  * @example loadDocument('wf.yaml', text, { catalog }).diagnostics
  */
-export function loadDocument(file: string, text: string, options: { catalog: ActionCatalog; expect?: DocumentKind }): LoadResult {
+export function loadDocument(
+  file: string,
+  text: string,
+  options: { catalog: ActionCatalog; expect?: DocumentKind },
+): LoadResult {
   const { source, diagnostics } = SourceDocument.parse(file, text);
-  const fail = (more: Diagnostic[] = []): LoadResult => ({ file, source, document: undefined, diagnostics: [...diagnostics, ...more] });
+  const fail = (more: Diagnostic[] = []): LoadResult => ({
+    file,
+    source,
+    document: undefined,
+    diagnostics: [...diagnostics, ...more],
+  });
   if (diagnostics.some((d) => d.severity === 'error')) return fail();
 
   const value = source.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return fail([source.at([], 'not-a-mapping', 'the document must be a mapping with `apiVersion` and `kind`', `start the file with:\napiVersion: rectify.dev/v1\nkind: ${options.expect ?? 'Workflow'}`)]);
+    return fail([
+      source.at(
+        [],
+        'not-a-mapping',
+        'the document must be a mapping with `apiVersion` and `kind`',
+        `start the file with:\napiVersion: rectify.dev/v1\nkind: ${options.expect ?? 'Workflow'}`,
+      ),
+    ]);
   }
   const kindValue = (value as Record<string, unknown>).kind;
   const kind = documentKinds.find((k) => k === kindValue);
   if (!kind) {
-    if (kindValue === undefined) return fail([source.at(['kind'], 'missing-field', '`kind` is required', `add \`kind: ${options.expect ?? 'Workflow'}\``)]);
+    if (kindValue === undefined)
+      return fail([
+        source.at(
+          ['kind'],
+          'missing-field',
+          '`kind` is required',
+          `add \`kind: ${options.expect ?? 'Workflow'}\``,
+        ),
+      ]);
     const suggestion = typeof kindValue === 'string' ? didYouMean(kindValue, documentKinds) : undefined;
-    return fail([source.at(['kind'], 'unknown-kind', `\`kind\` must be one of ${documentKinds.join(', ')}`, suggestion ? `did you mean \`${suggestion}\`?` : undefined)]);
+    return fail([
+      source.at(
+        ['kind'],
+        'unknown-kind',
+        `\`kind\` must be one of ${documentKinds.join(', ')}`,
+        suggestion ? `did you mean \`${suggestion}\`?` : undefined,
+      ),
+    ]);
   }
   if (options.expect && kind !== options.expect) {
-    return fail([source.at(['kind'], 'unexpected-kind', `expected a ${options.expect} here, found a ${kind}`, `pass a ${options.expect} file`)]);
+    return fail([
+      source.at(
+        ['kind'],
+        'unexpected-kind',
+        `expected a ${options.expect} here, found a ${kind}`,
+        `pass a ${options.expect} file`,
+      ),
+    ]);
   }
 
   const schema = schemas[kind];
@@ -66,7 +108,11 @@ export function loadDocument(file: string, text: string, options: { catalog: Act
   let document: LoadedDocument | undefined;
   switch (kind) {
     case 'Workflow': {
-      const workflow = compileWorkflow(collector, parsed.data as z.output<typeof workflowSchema>, options.catalog);
+      const workflow = compileWorkflow(
+        collector,
+        parsed.data as z.output<typeof workflowSchema>,
+        options.catalog,
+      );
       document = workflow && { kind, workflow };
       break;
     }
@@ -80,7 +126,12 @@ export function loadDocument(file: string, text: string, options: { catalog: Act
       break;
   }
   const all = [...diagnostics, ...sortByPosition(collector.diagnostics)];
-  return { file, source, document: all.some((d) => d.severity === 'error') ? undefined : document, diagnostics: all };
+  return {
+    file,
+    source,
+    document: all.some((d) => d.severity === 'error') ? undefined : document,
+    diagnostics: all,
+  };
 }
 
 function sortByPosition(diagnostics: readonly Diagnostic[]): Diagnostic[] {

@@ -20,7 +20,12 @@ export function schemaIssuesToDiagnostics(
   return issues.flatMap((issue) => issueToDiagnostics(source, schema, issue, prefix));
 }
 
-function issueToDiagnostics(source: SourceDocument, schema: z.ZodType, issue: Issue, prefix: readonly PathSegment[]): Diagnostic[] {
+function issueToDiagnostics(
+  source: SourceDocument,
+  schema: z.ZodType,
+  issue: Issue,
+  prefix: readonly PathSegment[],
+): Diagnostic[] {
   const path = [...prefix, ...(issue.path as PathSegment[])];
   const schemaPath = issue.path as PathSegment[];
   const where = path.length > 0 ? `\`${source.at(path, '', '', undefined).path}\`` : 'the document';
@@ -33,7 +38,13 @@ function issueToDiagnostics(source: SourceDocument, schema: z.ZodType, issue: Is
       return issue.keys.map((key) => {
         const suggestion = didYouMean(key, allowed);
         const hint = suggestion ? `did you mean \`${suggestion}\`?` : `allowed here: ${allowed.join(', ')}`;
-        return source.at([...path, key], 'unknown-field', `unknown field \`${key}\` in ${where}`, hint, source.rangeOf([...path, key], 'key'));
+        return source.at(
+          [...path, key],
+          'unknown-field',
+          `unknown field \`${key}\` in ${where}`,
+          hint,
+          source.rangeOf([...path, key], 'key'),
+        );
       });
     }
     case 'invalid_type': {
@@ -41,19 +52,38 @@ function issueToDiagnostics(source: SourceDocument, schema: z.ZodType, issue: Is
         const field = path[path.length - 1];
         return [source.at(path, 'missing-field', `${where} is required`, `add \`${String(field)}:\``)];
       }
-      return [source.at(path, 'wrong-type', `${where} must be ${article(issue.expected)}, not ${describeValue(valueAt(source, path))}`, undefined)];
+      return [
+        source.at(
+          path,
+          'wrong-type',
+          `${where} must be ${article(issue.expected)}, not ${describeValue(valueAt(source, path))}`,
+          undefined,
+        ),
+      ];
     }
     case 'invalid_value': {
       const values = issue.values.map((v) => String(v));
       const given = valueAt(source, path);
-      if (!present) return [source.at(path, 'missing-field', `${where} is required`, `add it, e.g. \`${String(path[path.length - 1])}: ${values[0] ?? ''}\``)];
+      if (!present)
+        return [
+          source.at(
+            path,
+            'missing-field',
+            `${where} is required`,
+            `add it, e.g. \`${String(path[path.length - 1])}: ${values[0] ?? ''}\``,
+          ),
+        ];
       const suggestion = typeof given === 'string' ? didYouMean(given, values) : undefined;
       const hint = suggestion ? `did you mean \`${suggestion}\`?` : `use one of: ${values.join(', ')}`;
-      const message = values.length === 1 ? `${where} must be \`${values[0] ?? ''}\`` : `${where} must be one of ${values.join(', ')}`;
+      const message =
+        values.length === 1
+          ? `${where} must be \`${values[0] ?? ''}\``
+          : `${where} must be one of ${values.join(', ')}`;
       return [source.at(path, 'invalid-value', message, hint)];
     }
     case 'invalid_format': {
-      const known = 'pattern' in issue && typeof issue.pattern === 'string' ? patternCodes.get(issue.pattern) : undefined;
+      const known =
+        'pattern' in issue && typeof issue.pattern === 'string' ? patternCodes.get(issue.pattern) : undefined;
       return [source.at(path, known?.code ?? 'invalid-format', `${where} ${issue.message}`, known?.hint)];
     }
     case 'too_small':
@@ -62,9 +92,17 @@ function issueToDiagnostics(source: SourceDocument, schema: z.ZodType, issue: Is
       const bound = isSmall ? issue.minimum : issue.maximum;
       const code = isSmall ? (issue.origin === 'array' ? 'empty-list' : 'too-small') : 'too-big';
       const unit = issue.origin === 'array' ? 'item(s)' : issue.origin === 'string' ? 'character(s)' : '';
-      const message = `${where} must have ${isSmall ? 'at least' : 'at most'} ${String(bound)} ${unit}`.trim();
+      const message =
+        `${where} must have ${isSmall ? 'at least' : 'at most'} ${String(bound)} ${unit}`.trim();
       const numeric = issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint';
-      return [source.at(path, code, numeric ? `${where} must be ${isSmall ? 'at least' : 'at most'} ${String(bound)}` : message, undefined)];
+      return [
+        source.at(
+          path,
+          code,
+          numeric ? `${where} must be ${isSmall ? 'at least' : 'at most'} ${String(bound)}` : message,
+          undefined,
+        ),
+      ];
     }
     case 'invalid_union':
       return unionIssue(source, schema, issue, prefix, path, where);
@@ -89,13 +127,28 @@ function unionIssue(
   path: readonly PathSegment[],
   where: string,
 ): Diagnostic[] {
-  const branches = issue.errors.filter((branch) => !branch.some((inner) => inner.path.length === 0 && (inner.code === 'invalid_type' || inner.code === 'invalid_value')));
+  const branches = issue.errors.filter(
+    (branch) =>
+      !branch.some(
+        (inner) =>
+          inner.path.length === 0 && (inner.code === 'invalid_type' || inner.code === 'invalid_value'),
+      ),
+  );
   const chosen = branches.length === 1 ? branches[0] : undefined;
   if (chosen) {
-    const rebased = chosen.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as Issue);
+    const rebased = chosen.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
     return rebased.flatMap((inner) => issueToDiagnostics(source, schema, inner, prefix));
   }
-  return [source.at(path, 'invalid-value', `${where} does not have an accepted form`, issue.message === 'Invalid input' ? 'see the workflow spec for the forms this field takes' : issue.message)];
+  return [
+    source.at(
+      path,
+      'invalid-value',
+      `${where} does not have an accepted form`,
+      issue.message === 'Invalid input'
+        ? 'see the workflow spec for the forms this field takes'
+        : issue.message,
+    ),
+  ];
 }
 
 function valueAt(source: SourceDocument, path: readonly PathSegment[]): unknown {
@@ -111,8 +164,11 @@ function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string')
+    return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `${typeof value} ${value.toString()}`;
+  return typeof value;
 }
 
 function article(expected: string): string {

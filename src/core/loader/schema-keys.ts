@@ -32,7 +32,14 @@ function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (;;) {
     const def = definition(current);
-    if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') && def.innerType) current = def.innerType;
+    if (
+      (def.type === 'optional' ||
+        def.type === 'default' ||
+        def.type === 'nullable' ||
+        def.type === 'prefault') &&
+      def.innerType
+    )
+      current = def.innerType;
     else if (def.type === 'pipe' && def.in) current = def.in;
     else return current;
   }
@@ -40,7 +47,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
 
 function schemasAt(schema: z.ZodType, path: readonly (string | number)[]): z.ZodType[] {
   const def = definition(schema);
-  if (def.type === 'union' && def.options) return def.options.flatMap((option) => schemasAt(unwrap(option), path));
+  if (def.type === 'union' && def.options)
+    return def.options.flatMap((option) => schemasAt(unwrap(option), path));
   if (path.length === 0) return [schema];
   const [head, ...rest] = path;
   if (def.type === 'object' && def.shape && typeof head === 'string') {

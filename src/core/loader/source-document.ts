@@ -1,4 +1,14 @@
-import { isMap, isScalar, isSeq, isAlias, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { loadAll } from 'js-yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  isAlias,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from 'yaml';
 import { codeFrame } from './code-frame.js';
 import { formatPath, type Diagnostic, type SourceRange } from './diagnostic.js';
 
@@ -6,22 +16,42 @@ import { formatPath, type Diagnostic, type SourceRange } from './diagnostic.js';
 export const loaderLimits = {
   /** Largest file accepted, in bytes. A workflow is a page of YAML; 1 MiB is generous. */
   maxFileBytes: 1024 * 1024,
-  /** Alias expansions per document (billion-laughs protection). */
+  /** Alias nodes per document. */
   maxAliasCount: 100,
+  /** Values in the document once aliases are expanded (billion-laughs protection). */
+  maxExpandedNodes: 100_000,
+  /** Nesting depth of collections. */
+  maxDepth: 64,
 } as const;
 
 export type PathSegment = string | number;
 
 /** Codes of diagnostics that mean the text is not usable YAML at all. */
-export const parseErrorCodes: ReadonlySet<string> = new Set(['file-too-large', 'not-yaml', 'empty-file', 'multiple-documents', 'yaml-syntax', 'duplicate-key', 'alias-limit']);
+export const parseErrorCodes: ReadonlySet<string> = new Set([
+  'file-too-large',
+  'not-yaml',
+  'empty-file',
+  'multiple-documents',
+  'yaml-syntax',
+  'duplicate-key',
+  'alias-limit',
+]);
 
-/** A parsed YAML file that remembers where every value came from. */
+/**
+ * A parsed YAML file that remembers where every value came from.
+ *
+ * Two parsers, one meaning. js-yaml 5 builds the value: it is several times faster, and most files
+ * are valid, so most loads never need a position. The `yaml` package, whose nodes carry exact
+ * source ranges, is parsed lazily, the first time a diagnostic needs a position, and it also
+ * produces the diagnostics of a file js-yaml rejects. Both read YAML 1.2 with the core schema
+ * (no timestamps: `reviewBy: 2027-03-01` stays text); a test compares their values on fuzzed input.
+ */
 export class SourceDocument {
+  private positions: { lines: LineCounter; document: Document.Parsed | undefined } | undefined;
+
   private constructor(
     readonly file: string,
     readonly text: string,
-    private readonly lines: LineCounter,
-    readonly document: Document.Parsed | undefined,
     readonly value: unknown,
   ) {}
 
@@ -30,67 +60,84 @@ export class SourceDocument {
    * @example const { source, diagnostics } = SourceDocument.parse('a.yaml', 'kind: Workflow')
    */
   static parse(file: string, text: string): { source: SourceDocument; diagnostics: Diagnostic[] } {
-    const lines = new LineCounter();
-    const empty = new SourceDocument(file, text, lines, undefined, undefined);
+    const empty = new SourceDocument(file, text, undefined);
     if (text.length > loaderLimits.maxFileBytes) {
-      return {
-        source: empty,
-        diagnostics: [empty.fileDiagnostic('file-too-large', `file is larger than ${loaderLimits.maxFileBytes} bytes`, 'split it: one workflow per file')],
-      };
+      return { source: empty, diagnostics: [empty.fileDiagnostic('file-too-large', `file is larger than ${loaderLimits.maxFileBytes} bytes`, 'split it: one workflow per file')] };
     }
     if (text.includes('\u0000') || text.includes('\uFFFD')) {
-      return {
-        source: empty,
-        diagnostics: [empty.fileDiagnostic('not-yaml', 'file is not YAML text (it holds binary data)', 'point Rectify at .yaml files only')],
-      };
+      return { source: empty, diagnostics: [empty.fileDiagnostic('not-yaml', 'file is not YAML text (it holds binary data)', 'point Rectify at .yaml files only')] };
     }
-    const documents = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
-    const all = Array.isArray(documents) ? documents : [];
-    const diagnostics: Diagnostic[] = [];
-    if (all.length === 0) {
+    let documents: unknown[];
+    try {
+      documents = loadAll(text, { maxAliases: loaderLimits.maxAliasCount, maxDepth: loaderLimits.maxDepth });
+    } catch (error) {
+      return SourceDocument.parseSlowly(file, text, error);
+    }
+    if (documents.length === 0) {
       return { source: empty, diagnostics: [empty.fileDiagnostic('empty-file', 'file is empty', 'write a Workflow, WorkflowTest or Config document')] };
     }
-    const [first, second] = all;
-    const firstSource = new SourceDocument(file, text, lines, first, undefined);
+    if (documents.length > 1) return SourceDocument.parseSlowly(file, text, undefined);
+    const value = documents[0];
+    if (expandedSize(value, loaderLimits.maxExpandedNodes) > loaderLimits.maxExpandedNodes) {
+      const source = new SourceDocument(file, text, undefined);
+      return { source, diagnostics: [source.at([], 'alias-limit', `aliases expand to more than ${loaderLimits.maxExpandedNodes} values`, 'write the values out instead of expanding aliases')] };
+    }
+    return { source: new SourceDocument(file, text, value), diagnostics: [] };
+  }
+
+  /** The `yaml` package's reading of a file js-yaml rejected: its diagnostics carry exact positions. */
+  private static parseSlowly(file: string, text: string, fastError: unknown): { source: SourceDocument; diagnostics: Diagnostic[] } {
+    const source = new SourceDocument(file, text, undefined);
+    const { all } = source.parsePositions();
+    const diagnostics: Diagnostic[] = [];
+    const second = all[1];
     if (second) {
-      diagnostics.push(
-        firstSource.at([], 'multiple-documents', 'file holds more than one YAML document', 'put one document in each file', offsetRange(second.range[0], second.range[1])),
-      );
+      diagnostics.push(source.at([], 'multiple-documents', 'file holds more than one YAML document', 'put one document in each file', offsetRange(second.range[0], second.range[1])));
     }
     for (const doc of all) {
       for (const error of doc.errors) {
         const code = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : error.code === 'RESOURCE_EXHAUSTION' ? 'alias-limit' : 'yaml-syntax';
         const hint = code === 'duplicate-key' ? 'remove one of the two entries: YAML keeps only one, silently' : 'fix the YAML syntax here';
-        diagnostics.push(firstSource.at([], code, yamlMessage(error.message), hint, offsetRange(error.pos[0], error.pos[1])));
-      }
-      for (const warning of doc.warnings) {
-        diagnostics.push({ ...firstSource.at([], 'yaml-warning', yamlMessage(warning.message), 'make the YAML unambiguous', offsetRange(warning.pos[0], warning.pos[1])), severity: 'warning' });
+        diagnostics.push(source.at([], code, yamlMessage(error.message), hint, offsetRange(error.pos[0], error.pos[1])));
       }
     }
-    if (diagnostics.some((d) => d.severity === 'error') || !first) return { source: firstSource, diagnostics };
-    let value: unknown;
-    try {
-      value = first.toJS({ maxAliasCount: loaderLimits.maxAliasCount });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const code = /alias/i.test(message) ? 'alias-limit' : 'yaml-syntax';
-      diagnostics.push(firstSource.at([], code, code === 'alias-limit' ? `too many alias expansions (limit ${loaderLimits.maxAliasCount})` : message, 'write the values out instead of expanding aliases'));
-      return { source: firstSource, diagnostics };
+    if (diagnostics.length === 0 && fastError !== undefined) {
+      // The two parsers disagree (an unknown tag, an alias count): trust the stricter one.
+      const reason = fastError instanceof Error && 'reason' in fastError ? String((fastError as { reason: unknown }).reason) : String(fastError);
+      const position = (fastError as { mark?: { position?: number } }).mark?.position ?? 0;
+      const code = /alias/i.test(reason) ? 'alias-limit' : /duplicate/i.test(reason) ? 'duplicate-key' : 'yaml-syntax';
+      diagnostics.push(source.at([], code, reason, code === 'alias-limit' ? 'write the values out instead of expanding aliases' : 'fix the YAML here', offsetRange(position, position + 1)));
     }
-    return { source: new SourceDocument(file, text, lines, first, value), diagnostics };
+    return { source, diagnostics };
+  }
+
+  /** Parses positions once, on first need. */
+  private parsePositions(): { lines: LineCounter; document: Document.Parsed | undefined; all: Document.Parsed[] } {
+    const lines = new LineCounter();
+    const parsed = parseAllDocuments(this.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+    const all = Array.isArray(parsed) ? parsed : [];
+    this.positions = { lines, document: all[0] };
+    return { lines, document: all[0], all };
+  }
+
+  private get located(): { lines: LineCounter; document: Document.Parsed | undefined } {
+    return this.positions ?? this.parsePositions();
   }
 
   /** The node at a path, and how far along the path the document goes. */
   nodeAt(path: readonly PathSegment[]): { node: Node | undefined; keyNode: Node | undefined; depth: number } {
-    let node: unknown = this.document?.contents ?? undefined;
+    const document = this.located.document;
+    let node: unknown = document?.contents ?? undefined;
     let keyNode: Node | undefined;
     let depth = 0;
     for (const segment of path) {
-      if (isAlias(node) && this.document) node = node.resolve(this.document);
+      if (isAlias(node) && document) node = node.resolve(document);
       let next: unknown;
       let nextKey: Node | undefined;
       if (isMap(node)) {
-        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = node.items.find(
+          (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+        );
         if (pair) {
           next = pair.value ?? pair.key;
           nextKey = pair.key as Node;
@@ -117,8 +164,9 @@ export class SourceDocument {
 
   /** Converts a pair of offsets into a 1-based line/column range. */
   offsets(start: number, end: number): SourceRange {
-    const from = this.lines.linePos(start);
-    const to = this.lines.linePos(Math.max(start, end));
+    const lines = this.located.lines;
+    const from = lines.linePos(start);
+    const to = lines.linePos(Math.max(start, end));
     return { line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
   }
 
@@ -150,9 +198,23 @@ export class SourceDocument {
   }
 
   /** A diagnostic at a path (or an explicit range), with the code frame in its message context. */
-  at(path: readonly PathSegment[], code: string, message: string, hint: string | undefined, range: SourceRange | OffsetRange = this.rangeOf(path)): Diagnostic {
+  at(
+    path: readonly PathSegment[],
+    code: string,
+    message: string,
+    hint: string | undefined,
+    range: SourceRange | OffsetRange = this.rangeOf(path),
+  ): Diagnostic {
     const resolved = 'startOffset' in range ? this.offsets(range.startOffset, range.endOffset) : range;
-    return { code, message, file: this.file, ...resolved, path: formatPath(path), ...(hint ? { hint } : {}), severity: 'error' };
+    return {
+      code,
+      message,
+      file: this.file,
+      ...resolved,
+      path: formatPath(path),
+      ...(hint ? { hint } : {}),
+      severity: 'error',
+    };
   }
 
   /** The code frame under a diagnostic of this file. */
@@ -161,7 +223,18 @@ export class SourceDocument {
   }
 
   private fileDiagnostic(code: string, message: string, hint: string): Diagnostic {
-    return { code, message, file: this.file, line: 1, column: 1, endLine: 1, endColumn: 1, path: '(document)', hint, severity: 'error' };
+    return {
+      code,
+      message,
+      file: this.file,
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      path: '(document)',
+      hint,
+      severity: 'error',
+    };
   }
 }
 
@@ -180,3 +253,20 @@ function yamlMessage(message: string): string {
 }
 
 export { formatPath };
+
+/**
+ * How many values a document holds once shared (aliased) values are counted at every use; stops
+ * counting past `limit`. js-yaml shares an aliased value instead of copying it, so a small file can
+ * describe an exponentially large tree that would hang whatever walks it next.
+ */
+function expandedSize(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count <= limit) {
+    const current = stack.pop();
+    count++;
+    if (Array.isArray(current)) stack.push(...(current as unknown[]));
+    else if (current !== null && typeof current === 'object') stack.push(...Object.values(current));
+  }
+  return count;
+}

@@ -26,7 +26,10 @@ export const kebabName = patterned(
   'use a name like `pg-revoke-public-create`',
 );
 
-export const workflowName = kebabName.min(3).max(63).describe('Unique workflow id: kebab-case, 3..63 characters.');
+export const workflowName = kebabName
+  .min(3)
+  .max(63)
+  .describe('Unique workflow id: kebab-case, 3..63 characters.');
 
 export const stepId = kebabName.max(63).describe('Unique step id in the workflow, kebab-case.');
 

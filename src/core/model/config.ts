@@ -1,10 +1,26 @@
 import { z } from 'zod';
 import { builtInRoles, permissions } from '../types.js';
-import { actionId, apiVersion, bindingSubject, duration, kebabName, ownerSubject, secretRef } from './common.js';
+import {
+  actionId,
+  apiVersion,
+  bindingSubject,
+  duration,
+  kebabName,
+  ownerSubject,
+  secretRef,
+} from './common.js';
 
 /** `rectify.yaml` of spec/config.md, v1. Secrets are references only. */
 
-export const sourceFormats = ['generic', 'alertmanager', 'falco', 'aws-eventbridge', 'github', 'cloudevents', 'ocsf'] as const;
+export const sourceFormats = [
+  'generic',
+  'alertmanager',
+  'falco',
+  'aws-eventbridge',
+  'github',
+  'cloudevents',
+  'ocsf',
+] as const;
 
 const sourceAuth = z.union([
   z.strictObject({ bearer: secretRef }),
@@ -21,7 +37,9 @@ const webhookSource = z.strictObject({
   name: kebabName,
   type: z.literal('webhook').describe('POST /v1/sources/<name>/events'),
   format: z.enum(sourceFormats).default('generic'),
-  auth: sourceAuth.optional().describe('Bearer token or HMAC signature; a source without auth is a review finding.'),
+  auth: sourceAuth
+    .optional()
+    .describe('Bearer token or HMAC signature; a source without auth is a review finding.'),
   mapping: z
     .record(z.string(), z.string())
     .optional()

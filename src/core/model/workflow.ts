@@ -19,8 +19,13 @@ const metadata = z.strictObject({
   name: workflowName,
   owner: ownerSubject,
   description: z.string().min(1).describe('One or two sentences for people.'),
-  reviewBy: isoDate.describe('Date the workflow must be re-reviewed by; after it the workflow is review-overdue.'),
-  labels: z.record(z.string(), z.string()).optional().describe('Labels; access rules and dashboards select by them.'),
+  reviewBy: isoDate.describe(
+    'Date the workflow must be re-reviewed by; after it the workflow is review-overdue.',
+  ),
+  labels: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Labels; access rules and dashboards select by them.'),
 });
 
 const schedule = z.union([
