@@ -21,7 +21,8 @@ function pass(): number {
   const started = performance.now();
   for (const [i, text] of texts.entries()) {
     const result = loadDocument(`generated-${i}.yaml`, text, { catalog });
-    if (!result.document) throw new Error(`generated workflow ${i} did not load: ${JSON.stringify(result.diagnostics[0])}`);
+    if (!result.document)
+      throw new Error(`generated workflow ${i} did not load: ${JSON.stringify(result.diagnostics[0])}`);
   }
   return performance.now() - started;
 }

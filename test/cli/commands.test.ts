@@ -26,7 +26,9 @@ describe('rectify actions', () => {
     const run = await runCli(['actions', '--connector', 'sandbox']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('SIMULATED');
-    expect(run.stdout).toMatch(/sandbox\.bucket\.set-access\s+write, idempotent; undo: sandbox\.bucket\.set-access/);
+    expect(run.stdout).toMatch(
+      /sandbox\.bucket\.set-access\s+write, idempotent; undo: sandbox\.bucket\.set-access/,
+    );
   });
 
   it('says which connectors exist when asked for an unknown one', async () => {
@@ -38,8 +40,14 @@ describe('rectify actions', () => {
   it('emits the catalog as JSON', async () => {
     const run = await runCli(['actions', '--format', 'json']);
     const actions = JSON.parse(run.stdout) as { id: string; effect: string; status: string }[];
-    expect(actions.find((a) => a.id === 'sandbox.bucket.get')).toMatchObject({ effect: 'read', status: 'simulated' });
-    expect(actions.find((a) => a.id === 'postgres.schema.revoke')).toMatchObject({ effect: 'write', status: 'catalog-only' });
+    expect(actions.find((a) => a.id === 'sandbox.bucket.get')).toMatchObject({
+      effect: 'read',
+      status: 'simulated',
+    });
+    expect(actions.find((a) => a.id === 'postgres.schema.revoke')).toMatchObject({
+      effect: 'write',
+      status: 'catalog-only',
+    });
   });
 });
 

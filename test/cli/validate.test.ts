@@ -49,14 +49,26 @@ describe('rectify validate', () => {
   });
 
   it('reports every file of a folder, invalid and valid, in --format json', async () => {
-    const run = await runCli(['validate', '--format', 'json', 'valid-workflow.yaml', 'broken-cel.yaml'], { cwd: fixtures });
+    const run = await runCli(['validate', '--format', 'json', 'valid-workflow.yaml', 'broken-cel.yaml'], {
+      cwd: fixtures,
+    });
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout) as { version: number; valid: boolean; files: { file: string; valid: boolean; diagnostics: { code: string; line: number; column: number }[] }[] };
+    const report = JSON.parse(run.stdout) as {
+      version: number;
+      valid: boolean;
+      files: {
+        file: string;
+        valid: boolean;
+        diagnostics: { code: string; line: number; column: number }[];
+      }[];
+    };
     expect(report.version).toBe(1);
     expect(report.valid).toBe(false);
     const byFile = Object.fromEntries(report.files.map((f) => [f.file, f]));
     expect(byFile['valid-workflow.yaml']?.valid).toBe(true);
-    expect(byFile['broken-cel.yaml']?.diagnostics).toEqual([expect.objectContaining({ code: 'cel-syntax', line: 12, column: 49 })]);
+    expect(byFile['broken-cel.yaml']?.diagnostics).toEqual([
+      expect.objectContaining({ code: 'cel-syntax', line: 12, column: 49 }),
+    ]);
   });
 
   it('finds duplicate workflow names across files', async () => {
@@ -70,9 +82,13 @@ describe('rectify validate', () => {
   });
 
   it('prints no colour when NO_COLOR is set, even when forced', async () => {
-    const run = await runCli(['validate', join(fixtures, 'broken-cel.yaml')], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    const run = await runCli(['validate', join(fixtures, 'broken-cel.yaml')], {
+      env: { NO_COLOR: '1', FORCE_COLOR: '1' },
+    });
     expect(run.stdout).not.toContain('\u001b[');
-    const coloured = await runCli(['validate', join(fixtures, 'broken-cel.yaml')], { env: { FORCE_COLOR: '1' } });
+    const coloured = await runCli(['validate', join(fixtures, 'broken-cel.yaml')], {
+      env: { FORCE_COLOR: '1' },
+    });
     expect(coloured.stdout).toContain('\u001b[31merror');
   });
 });

@@ -9,7 +9,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process, as `rectify <args>` in `cwd`, and captures what it prints. */
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const env = options.env ?? { NO_COLOR: '1' };

@@ -1,4 +1,6 @@
 import { didYouMean } from '../did-you-mean.js';
+import { compileParams } from '../expr/params.js';
+import { allowedKeysAt } from '../loader/schema-keys.js';
 import type { ActionDefinition } from './action.js';
 
 /**
@@ -40,21 +42,64 @@ export class ActionCatalog {
   }
 
   /**
-   * Checks the catalog is consistent: every inverse and snapshot names a registered action, and
-   * every sensitive or resource parameter is one the action takes. Returns the problems found.
+   * Checks the catalog is consistent, so a connector's mistake fails a test rather than a run:
+   * every write declares an inverse or why it has none, reads declare none; every sensitive and
+   * resource parameter is an input; every inverse and snapshot names a registered action, fills
+   * only that action's inputs, compiles, and reads only fields the snapshot returns.
    */
   problems(): string[] {
     const found: string[] = [];
     for (const action of this.actions.values()) {
-      const inverse = action.inverse;
-      if (inverse && 'action' in inverse) {
-        if (!this.actions.has(inverse.action))
-          found.push(`${action.id}: inverse ${inverse.action} is not registered`);
-        if (inverse.snapshot && !this.actions.has(inverse.snapshot.action))
-          found.push(`${action.id}: snapshot ${inverse.snapshot.action} is not registered`);
+      const inputs = allowedKeysAt(action.input, []);
+      for (const name of [...Object.keys(action.sensitive), ...action.resource]) {
+        if (!inputs.includes(name)) found.push(`${action.id}: \`${name}\` is not an input parameter`);
       }
-      if (action.effect !== 'read' && inverse === undefined)
+      const inverse = action.inverse;
+      if (action.effect === 'read') {
+        if (inverse !== undefined) found.push(`${action.id}: a read action needs no inverse`);
+        continue;
+      }
+      if (inverse === undefined) {
         found.push(`${action.id}: a write action must declare an inverse or why it has none`);
+        continue;
+      }
+      if ('none' in inverse) continue;
+      found.push(...this.templateProblems(action.id, inverse.action, inverse.with, 'inverse'));
+      if (inverse.snapshot) {
+        const snapshot = this.actions.get(inverse.snapshot.action);
+        found.push(
+          ...this.templateProblems(action.id, inverse.snapshot.action, inverse.snapshot.with, 'snapshot'),
+        );
+        if (snapshot && snapshot.effect !== 'read')
+          found.push(`${action.id}: snapshot ${snapshot.id} must be a read action`);
+        const returned = snapshot ? allowedKeysAt(snapshot.output, []) : [];
+        for (const match of JSON.stringify(inverse.with).matchAll(/snapshot\.(\w+)/g)) {
+          if (snapshot && !returned.includes(match[1] ?? ''))
+            found.push(
+              `${action.id}: inverse reads snapshot.${match[1] ?? ''}, which ${snapshot.id} does not return`,
+            );
+        }
+      } else if (JSON.stringify(inverse.with).includes('snapshot.')) {
+        found.push(`${action.id}: inverse reads the snapshot but declares none`);
+      }
+    }
+    return found;
+  }
+
+  private templateProblems(
+    owner: string,
+    target: string,
+    params: Readonly<Record<string, unknown>>,
+    what: string,
+  ): string[] {
+    const action = this.actions.get(target);
+    if (!action) return [`${owner}: ${what} ${target} is not registered`];
+    const inputs = allowedKeysAt(action.input, []);
+    const found = Object.keys(params)
+      .filter((key) => !inputs.includes(key))
+      .map((key) => `${owner}: ${what} passes \`${key}\`, which ${target} does not take`);
+    for (const { path, problem } of compileParams(params, 'inverse').problems) {
+      found.push(`${owner}: ${what} template at ${path.join('.')}: ${problem.message}`);
     }
     return found;
   }

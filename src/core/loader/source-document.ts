@@ -62,10 +62,28 @@ export class SourceDocument {
   static parse(file: string, text: string): { source: SourceDocument; diagnostics: Diagnostic[] } {
     const empty = new SourceDocument(file, text, undefined);
     if (text.length > loaderLimits.maxFileBytes) {
-      return { source: empty, diagnostics: [empty.fileDiagnostic('file-too-large', `file is larger than ${loaderLimits.maxFileBytes} bytes`, 'split it: one workflow per file')] };
+      return {
+        source: empty,
+        diagnostics: [
+          empty.fileDiagnostic(
+            'file-too-large',
+            `file is larger than ${loaderLimits.maxFileBytes} bytes`,
+            'split it: one workflow per file',
+          ),
+        ],
+      };
     }
     if (text.includes('\u0000') || text.includes('\uFFFD')) {
-      return { source: empty, diagnostics: [empty.fileDiagnostic('not-yaml', 'file is not YAML text (it holds binary data)', 'point Rectify at .yaml files only')] };
+      return {
+        source: empty,
+        diagnostics: [
+          empty.fileDiagnostic(
+            'not-yaml',
+            'file is not YAML text (it holds binary data)',
+            'point Rectify at .yaml files only',
+          ),
+        ],
+      };
     }
     let documents: unknown[];
     try {
@@ -74,47 +92,112 @@ export class SourceDocument {
       return SourceDocument.parseSlowly(file, text, error);
     }
     if (documents.length === 0) {
-      return { source: empty, diagnostics: [empty.fileDiagnostic('empty-file', 'file is empty', 'write a Workflow, WorkflowTest or Config document')] };
+      return {
+        source: empty,
+        diagnostics: [
+          empty.fileDiagnostic(
+            'empty-file',
+            'file is empty',
+            'write a Workflow, WorkflowTest or Config document',
+          ),
+        ],
+      };
     }
     if (documents.length > 1) return SourceDocument.parseSlowly(file, text, undefined);
     const value = documents[0];
     if (expandedSize(value, loaderLimits.maxExpandedNodes) > loaderLimits.maxExpandedNodes) {
       const source = new SourceDocument(file, text, undefined);
-      return { source, diagnostics: [source.at([], 'alias-limit', `aliases expand to more than ${loaderLimits.maxExpandedNodes} values`, 'write the values out instead of expanding aliases')] };
+      return {
+        source,
+        diagnostics: [
+          source.at(
+            [],
+            'alias-limit',
+            `aliases expand to more than ${loaderLimits.maxExpandedNodes} values`,
+            'write the values out instead of expanding aliases',
+          ),
+        ],
+      };
     }
     return { source: new SourceDocument(file, text, value), diagnostics: [] };
   }
 
   /** The `yaml` package's reading of a file js-yaml rejected: its diagnostics carry exact positions. */
-  private static parseSlowly(file: string, text: string, fastError: unknown): { source: SourceDocument; diagnostics: Diagnostic[] } {
+  private static parseSlowly(
+    file: string,
+    text: string,
+    fastError: unknown,
+  ): { source: SourceDocument; diagnostics: Diagnostic[] } {
     const source = new SourceDocument(file, text, undefined);
     const { all } = source.parsePositions();
     const diagnostics: Diagnostic[] = [];
     const second = all[1];
     if (second) {
-      diagnostics.push(source.at([], 'multiple-documents', 'file holds more than one YAML document', 'put one document in each file', offsetRange(second.range[0], second.range[1])));
+      diagnostics.push(
+        source.at(
+          [],
+          'multiple-documents',
+          'file holds more than one YAML document',
+          'put one document in each file',
+          offsetRange(second.range[0], second.range[1]),
+        ),
+      );
     }
     for (const doc of all) {
       for (const error of doc.errors) {
-        const code = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : error.code === 'RESOURCE_EXHAUSTION' ? 'alias-limit' : 'yaml-syntax';
-        const hint = code === 'duplicate-key' ? 'remove one of the two entries: YAML keeps only one, silently' : 'fix the YAML syntax here';
-        diagnostics.push(source.at([], code, yamlMessage(error.message), hint, offsetRange(error.pos[0], error.pos[1])));
+        const code =
+          error.code === 'DUPLICATE_KEY'
+            ? 'duplicate-key'
+            : error.code === 'RESOURCE_EXHAUSTION'
+              ? 'alias-limit'
+              : 'yaml-syntax';
+        const hint =
+          code === 'duplicate-key'
+            ? 'remove one of the two entries: YAML keeps only one, silently'
+            : 'fix the YAML syntax here';
+        diagnostics.push(
+          source.at([], code, yamlMessage(error.message), hint, offsetRange(error.pos[0], error.pos[1])),
+        );
       }
     }
     if (diagnostics.length === 0 && fastError !== undefined) {
       // The two parsers disagree (an unknown tag, an alias count): trust the stricter one.
-      const reason = fastError instanceof Error && 'reason' in fastError ? String((fastError as { reason: unknown }).reason) : String(fastError);
+      const reason =
+        fastError instanceof Error && 'reason' in fastError
+          ? String((fastError as { reason: unknown }).reason)
+          : String(fastError);
       const position = (fastError as { mark?: { position?: number } }).mark?.position ?? 0;
-      const code = /alias/i.test(reason) ? 'alias-limit' : /duplicate/i.test(reason) ? 'duplicate-key' : 'yaml-syntax';
-      diagnostics.push(source.at([], code, reason, code === 'alias-limit' ? 'write the values out instead of expanding aliases' : 'fix the YAML here', offsetRange(position, position + 1)));
+      const code = /alias/i.test(reason)
+        ? 'alias-limit'
+        : /duplicate/i.test(reason)
+          ? 'duplicate-key'
+          : 'yaml-syntax';
+      diagnostics.push(
+        source.at(
+          [],
+          code,
+          reason,
+          code === 'alias-limit' ? 'write the values out instead of expanding aliases' : 'fix the YAML here',
+          offsetRange(position, position + 1),
+        ),
+      );
     }
     return { source, diagnostics };
   }
 
   /** Parses positions once, on first need. */
-  private parsePositions(): { lines: LineCounter; document: Document.Parsed | undefined; all: Document.Parsed[] } {
+  private parsePositions(): {
+    lines: LineCounter;
+    document: Document.Parsed | undefined;
+    all: Document.Parsed[];
+  } {
     const lines = new LineCounter();
-    const parsed = parseAllDocuments(this.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+    const parsed = parseAllDocuments(this.text, {
+      lineCounter: lines,
+      uniqueKeys: true,
+      prettyErrors: false,
+      strict: true,
+    });
     const all = Array.isArray(parsed) ? parsed : [];
     this.positions = { lines, document: all[0] };
     return { lines, document: all[0], all };
