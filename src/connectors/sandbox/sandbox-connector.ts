@@ -1,0 +1,94 @@
+import type { ActionHandler, Connector } from '../../core/catalog/connector.js';
+import { ActionFailure } from '../../core/errors.js';
+import { SandboxWorld } from './sandbox-world.js';
+
+/**
+ * The `sandbox` connector: performs the sandbox catalog's actions on a SIMULATED world in memory.
+ * Reads of a missing resource answer `exists: false`; writes to one fail (non-retryable), as a
+ * real system would.
+ */
+export function sandboxConnector(
+  world: SandboxWorld = new SandboxWorld(),
+): Connector & { readonly world: SandboxWorld } {
+  const text = (params: Record<string, unknown>, key: string): string => String(params[key]);
+  const record = (action: string, params: Record<string, unknown>) =>
+    world.writes.push({ action, params: { ...params } });
+  const missing = (what: string) => new ActionFailure(`[SIMULATED] ${what} does not exist`, 'non-retryable');
+
+  const bucketState = (bucket: string) => {
+    const found = world.buckets.get(bucket);
+    return { bucket, exists: found !== undefined, access: found?.access ?? 'private' };
+  };
+  const roleState = (database: string, role: string) => {
+    const found = world.roles.get(`${database}/${role}`);
+    return {
+      database,
+      role,
+      exists: found !== undefined,
+      login: found?.login ?? false,
+      superuser: found?.superuser ?? false,
+    };
+  };
+  const userState = (system: string, user: string) => {
+    const found = world.users.get(`${system}/${user}`);
+    return {
+      system,
+      user,
+      exists: found !== undefined,
+      enabled: found?.enabled ?? false,
+      hasPassword: found?.hasPassword ?? false,
+    };
+  };
+
+  // The simulation answers synchronously; handlers still return promises, as real ones do.
+  const simulated: Record<string, (params: Record<string, unknown>) => unknown> = {
+    'sandbox.bucket.get': (params) => bucketState(text(params, 'bucket')),
+    'sandbox.bucket.list': () => ({ items: [...world.buckets.keys()].sort().map(bucketState) }),
+    'sandbox.bucket.set-access': (params) => {
+      const bucket = world.buckets.get(text(params, 'bucket'));
+      if (!bucket) throw missing(`bucket ${text(params, 'bucket')}`);
+      bucket.access = params.access === 'public' ? 'public' : 'private';
+      record('sandbox.bucket.set-access', params);
+      return bucketState(text(params, 'bucket'));
+    },
+    'sandbox.role.get': (params) => roleState(text(params, 'database'), text(params, 'role')),
+    'sandbox.role.set-login': (params) => {
+      const role = world.roles.get(`${text(params, 'database')}/${text(params, 'role')}`);
+      if (!role) throw missing(`role ${text(params, 'role')} in ${text(params, 'database')}`);
+      role.login = params.login === true;
+      record('sandbox.role.set-login', params);
+      return roleState(text(params, 'database'), text(params, 'role'));
+    },
+    'sandbox.role.set-superuser': (params) => {
+      const role = world.roles.get(`${text(params, 'database')}/${text(params, 'role')}`);
+      if (!role) throw missing(`role ${text(params, 'role')} in ${text(params, 'database')}`);
+      role.superuser = params.superuser === true;
+      record('sandbox.role.set-superuser', params);
+      return roleState(text(params, 'database'), text(params, 'role'));
+    },
+    'sandbox.user.get': (params) => userState(text(params, 'system'), text(params, 'user')),
+    'sandbox.user.set-enabled': (params) => {
+      const user = world.users.get(`${text(params, 'system')}/${text(params, 'user')}`);
+      if (!user) throw missing(`user ${text(params, 'user')} on ${text(params, 'system')}`);
+      user.enabled = params.enabled === true;
+      record('sandbox.user.set-enabled', params);
+      return userState(text(params, 'system'), text(params, 'user'));
+    },
+    'sandbox.user.rotate-password': (params) => {
+      const user = world.users.get(`${text(params, 'system')}/${text(params, 'user')}`);
+      if (!user) throw missing(`user ${text(params, 'user')} on ${text(params, 'system')}`);
+      user.hasPassword = true;
+      user.passwordVersion += 1;
+      record('sandbox.user.rotate-password', params);
+      return { system: text(params, 'system'), user: text(params, 'user'), rotated: true as const };
+    },
+  };
+  const handlers: Record<string, ActionHandler> = {};
+  for (const [id, perform] of Object.entries(simulated)) {
+    handlers[id] = (params) =>
+      new Promise((resolve) => {
+        resolve(perform(params));
+      });
+  }
+  return { name: 'sandbox', handlers, world };
+}
