@@ -65,8 +65,8 @@ describe('sandbox connector (simulated)', () => {
   it.each([
     [
       'sandbox.bucket.set-access',
-      { bucket: 'reports', access: 'private' },
-      (w: SandboxWorld) => w.buckets.get('reports')?.access,
+      { bucket: 'demo-reports', access: 'private' },
+      (w: SandboxWorld) => w.buckets.get('demo-reports')?.access,
       'private',
       'public',
     ],
@@ -134,9 +134,9 @@ describe('sandbox connector (simulated)', () => {
   it('lists buckets for scans', async () => {
     const listed = await call(sandboxConnector(), 'sandbox.bucket.list', {});
     expect(listed.items).toEqual([
-      { bucket: 'exports', exists: true, access: 'private' },
-      { bucket: 'reports', exists: true, access: 'public' },
-      { bucket: 'team-photos', exists: true, access: 'private' },
+      { bucket: 'demo-exports', exists: true, access: 'private' },
+      { bucket: 'demo-photos', exists: true, access: 'private' },
+      { bucket: 'demo-reports', exists: true, access: 'public' },
     ]);
   });
 });

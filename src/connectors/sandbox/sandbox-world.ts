@@ -47,9 +47,9 @@ export class SandboxWorld {
 /** What the quickstart starts from: one public bucket, one role that should not log in, one user without a password. */
 export const defaultSandboxSeed: SandboxSeed = {
   buckets: {
-    reports: { access: 'public' },
-    exports: { access: 'private' },
-    'team-photos': { access: 'private' },
+    'demo-reports': { access: 'public' },
+    'demo-exports': { access: 'private' },
+    'demo-photos': { access: 'private' },
   },
   roles: {
     'analytics/etl_legacy': { login: true, superuser: false },

@@ -1,11 +1,12 @@
 import { literalSecretKind } from '../secrets.js';
 import { builtInRoles } from '../types.js';
+import type { ActionCatalog } from '../catalog/catalog.js';
 import type { Config } from '../model/config.js';
 import type { PathSegment } from '../loader/source-document.js';
 import type { DiagnosticCollector } from './collector.js';
 
 /** Cross-field checks of a schema-valid config: names unique, references resolved, no literal secrets. */
-export function checkConfig(collector: DiagnosticCollector, config: Config): void {
+export function checkConfig(collector: DiagnosticCollector, config: Config, catalog: ActionCatalog): void {
   const unique = (items: readonly { name: string }[], section: string) => {
     const seen = new Set<string>();
     items.forEach((item, index) => {
@@ -59,17 +60,80 @@ export function checkConfig(collector: DiagnosticCollector, config: Config): voi
     });
   });
 
-  config.credentials.forEach((credential, index) => {
-    for (const [key, value] of Object.entries(credential.with ?? {})) {
-      const kind = literalSecretKind(key, value);
-      const path: PathSegment[] = ['credentials', index, 'with', key];
-      if (kind)
-        collector.add(
-          path,
-          'literal-secret',
-          `\`credentials[${index}].with.${key}\` holds ${kind} written literally`,
-          'put the secret in an environment variable or a file and write env:NAME or file:/path',
-        );
+  const unknownAction = (path: PathSegment[], id: string) => {
+    const suggestion = catalog.suggest(id);
+    collector.add(
+      path,
+      'unknown-action',
+      `unknown action \`${id}\``,
+      suggestion ? `did you mean \`${suggestion}\`?` : 'run `rectify actions` to list the catalog',
+    );
+  };
+  config.sources.forEach((source, index) => {
+    if (source.type !== 'schedule') return;
+    const scan = catalog.get(source.scan);
+    if (!scan) unknownAction(['sources', index, 'scan'], source.scan);
+    else if (scan.effect !== 'read') {
+      collector.add(
+        ['sources', index, 'scan'],
+        'check-not-read',
+        `\`${source.scan}\` changes things: a scan may only read`,
+        'scan with a list or read action',
+      );
     }
   });
+  config.credentials.forEach((credential, index) => {
+    if (!catalog.connectors().includes(credential.connector)) {
+      collector.add(
+        ['credentials', index, 'connector'],
+        'unknown-connector',
+        `no connector is named \`${credential.connector}\``,
+        `connectors: ${catalog.connectors().join(', ')}`,
+      );
+      return;
+    }
+    credential.scopes.forEach((scope, scopeIndex) => {
+      const action = catalog.get(scope);
+      const path: PathSegment[] = ['credentials', index, 'scopes', scopeIndex];
+      if (!action) unknownAction(path, scope);
+      else if (action.connector !== credential.connector) {
+        collector.add(
+          path,
+          'scope-wrong-connector',
+          `\`${scope}\` belongs to the ${action.connector} connector, but this credential is for ${credential.connector}`,
+          'a credential grants actions of its own connector only',
+        );
+      }
+    });
+  });
+
+  findLiteralSecrets(collector, config, []);
+}
+
+/**
+ * A secret written literally anywhere in the config is a load error (spec/config.md): values are
+ * checked by their shape everywhere, and by their key's name in connection settings (`with`).
+ */
+function findLiteralSecrets(collector: DiagnosticCollector, value: unknown, path: PathSegment[]): void {
+  if (typeof value === 'string') {
+    const key = path[path.length - 1];
+    const kind = literalSecretKind(path.includes('with') && typeof key === 'string' ? key : undefined, value);
+    if (kind) {
+      const where = collector.source.at(path, '', '', undefined).path;
+      collector.add(
+        path,
+        'literal-secret',
+        `\`${where}\` holds ${kind} written literally`,
+        'put the secret in an environment variable or a file and write env:NAME or file:/path',
+      );
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      findLiteralSecrets(collector, item, [...path, index]);
+    });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) findLiteralSecrets(collector, inner, [...path, key]);
+  }
 }

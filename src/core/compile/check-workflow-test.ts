@@ -1,4 +1,9 @@
+import type { z } from 'zod';
+import type { ActionDefinition } from '../catalog/action.js';
 import type { ActionCatalog } from '../catalog/catalog.js';
+import { didYouMean } from '../did-you-mean.js';
+import { allowedKeysAt } from '../loader/schema-keys.js';
+import { schemaIssuesToDiagnostics } from '../loader/schema-issues.js';
 import type { WorkflowTest } from '../model/workflow-test.js';
 import type { DiagnosticCollector } from './collector.js';
 
@@ -29,6 +34,8 @@ export function checkWorkflowTest(
           'give state for the read actions the workflow checks',
           'key',
         );
+      } else {
+        checkSimulatedState(collector, action, testCase.state?.[actionId], path);
       }
     }
     for (const [actionIndex, actionId] of (testCase.expect.actions ?? []).entries()) {
@@ -43,4 +50,42 @@ export function checkWorkflowTest(
       }
     }
   });
+}
+
+/**
+ * Simulated state must look like what the read action returns: known fields of the right types.
+ * Fields may be left out (a test states only what the workflow reads).
+ */
+function checkSimulatedState(
+  collector: DiagnosticCollector,
+  action: ActionDefinition,
+  state: unknown,
+  path: (string | number)[],
+): void {
+  const fields = allowedKeysAt(action.output, []);
+  if (fields.length === 0 || state === null || typeof state !== 'object' || Array.isArray(state)) return;
+  for (const key of Object.keys(state)) {
+    if (!fields.includes(key)) {
+      const suggestion = didYouMean(key, fields);
+      collector.add(
+        [...path, key],
+        'unknown-field',
+        `\`${action.id}\` returns no field \`${key}\``,
+        suggestion ? `did you mean \`${suggestion}\`?` : `it returns: ${fields.join(', ')}`,
+        'key',
+      );
+    }
+  }
+  const partial = (action.output as unknown as { partial?: () => z.ZodType }).partial?.();
+  const result = partial?.safeParse(state);
+  if (partial && result && !result.success) {
+    collector.push(
+      ...schemaIssuesToDiagnostics(
+        collector.source,
+        partial,
+        result.error.issues.filter((issue) => issue.code !== 'unrecognized_keys'),
+        path,
+      ),
+    );
+  }
 }

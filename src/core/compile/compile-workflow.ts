@@ -2,6 +2,7 @@ import type { ActionDefinition } from '../catalog/action.js';
 import { isWriteEffect } from '../catalog/action.js';
 import type { ActionCatalog } from '../catalog/catalog.js';
 import { endOfDate } from '../date.js';
+import { didYouMean } from '../did-you-mean.js';
 import { parseDuration } from '../duration.js';
 import type { CompiledExpression } from '../expr/compile-expression.js';
 import type { PathSegment } from '../loader/source-document.js';
@@ -91,7 +92,9 @@ export function compileWorkflow(
       verify ? 'verifyExpect' : 'checkExpect',
       { boolean: true },
     );
-    return action && expect ? { path, action, params, expect } : undefined;
+    return action && expect
+      ? { path, action, params, expect, timeoutMs: ms(check.timeout) ?? defaultStepTimeoutMs }
+      : undefined;
   };
 
   const corroborate = (spec.corroborate ?? []).map((check, i) =>
@@ -110,10 +113,23 @@ export function compileWorkflow(
   let approvalWhen: 'always' | 'never' | CompiledExpression | undefined;
   if (spec.approval) {
     const when = spec.approval.when;
-    approvalWhen =
-      when === 'always' || when === 'never'
-        ? when
-        : compileAt(collector, when, ['spec', 'approval', 'when'], 'approval', { boolean: true });
+    const misspelt =
+      /^[a-z]+$/.test(when) && when !== 'always' && when !== 'never'
+        ? didYouMean(when, ['always', 'never'])
+        : undefined;
+    if (misspelt) {
+      collector.add(
+        ['spec', 'approval', 'when'],
+        'invalid-value',
+        `\`spec.approval.when\` is \`${when}\`, which is neither \`always\`, \`never\` nor a condition`,
+        `did you mean \`${misspelt}\`?`,
+      );
+    } else {
+      approvalWhen =
+        when === 'always' || when === 'never'
+          ? when
+          : compileAt(collector, when, ['spec', 'approval', 'when'], 'approval', { boolean: true });
+    }
   }
 
   const stepIds = spec.steps.map((step) => step.id);

@@ -11,6 +11,7 @@ export interface CompiledCheck {
   readonly action: ActionDefinition;
   readonly params: CompiledParam;
   readonly expect: CompiledExpression;
+  readonly timeoutMs: number;
 }
 
 export type CompiledRollback =

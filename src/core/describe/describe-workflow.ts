@@ -13,6 +13,7 @@ export function describeWorkflow(workflow: CompiledWorkflow): string[] {
   const meta = workflow.workflow.metadata;
   lines.push(`${workflow.name} (${workflow.mode}) — owned by ${meta.owner}, review by ${meta.reviewBy}`);
   lines.push(`  ${meta.description}`);
+  lines.push(`  acts as credential ${spec.credentials ?? '(none)'}`);
   if (workflow.mode === 'disabled') lines.push('  disabled: ignores every event');
   if (workflow.mode === 'dry-run') lines.push('  dry-run: records what it would do, performs no write');
   lines.push(
@@ -30,7 +31,7 @@ export function describeWorkflow(workflow: CompiledWorkflow): string[] {
   const { limits } = workflow;
   const bounds = [
     limits.concurrency !== undefined ? `${limits.concurrency} at once` : undefined,
-    limits.rate ? `${limits.rate.max} runs per ${formatDuration(limits.rate.perMs)}` : undefined,
+    limits.rate ? `${plural(limits.rate.max, 'run')} per ${formatDuration(limits.rate.perMs)}` : undefined,
     limits.blastRadius
       ? `${limits.blastRadius.max} resources per ${formatDuration(limits.blastRadius.perMs)}`
       : undefined,
@@ -58,8 +59,12 @@ export function describeWorkflow(workflow: CompiledWorkflow): string[] {
 }
 
 function describeStep(step: CompiledStep, index: number): string[] {
+  const retry = step.retry
+    ? `, up to ${plural(step.retry.attempts, 'attempt')} (${step.retry.backoff} from ${formatDuration(step.retry.initialMs)}${step.retry.maxMs !== undefined ? ` to ${formatDuration(step.retry.maxMs)}` : ''})`
+    : '';
   const lines = [
     `  ${index + 1}. ${step.id}: ${label(step.action)} ${step.action.id}(${describeParams(step.params)})${step.if ? ` if ${oneLine(step.if.source)}` : ''}`,
+    `     within ${formatDuration(step.timeoutMs)}${retry}`,
   ];
   const rollback = step.rollback;
   if (rollback.kind === 'catalog') {
@@ -99,4 +104,8 @@ export function describeParams(param: CompiledParam): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

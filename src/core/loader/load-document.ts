@@ -121,7 +121,7 @@ export function loadDocument(
       document = { kind, test: parsed.data as WorkflowTest };
       break;
     case 'Config':
-      checkConfig(collector, parsed.data as Config);
+      checkConfig(collector, parsed.data as Config, options.catalog);
       document = { kind, config: parsed.data as Config };
       break;
   }

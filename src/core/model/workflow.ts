@@ -49,6 +49,7 @@ const check = z.strictObject({
   check: actionId.describe('A read action from the catalog.'),
   with: actionParams.optional(),
   expect: celExpression.describe('CEL boolean over `result` (and `event`).'),
+  timeout: duration.optional().describe('Default 30s; a read that takes longer fails the check.'),
 });
 
 const exemption = z.strictObject({
