@@ -1,4 +1,5 @@
 import { loadAll } from 'js-yaml';
+import { coerceError } from '../errors.js';
 import {
   isMap,
   isScalar,
@@ -162,10 +163,10 @@ export class SourceDocument {
     }
     if (diagnostics.length === 0 && fastError !== undefined) {
       // The two parsers disagree (an unknown tag, an alias count): trust the stricter one.
-      const reason =
-        fastError instanceof Error && 'reason' in fastError
-          ? String((fastError as { reason: unknown }).reason)
-          : String(fastError);
+      const reason = (coerceError(fastError).message.split('\n')[0] ?? 'the YAML does not parse').replace(
+        / \(\d+:\d+\)$/,
+        '',
+      );
       const position = (fastError as { mark?: { position?: number } }).mark?.position ?? 0;
       const code = /alias/i.test(reason)
         ? 'alias-limit'
@@ -349,7 +350,8 @@ function expandedSize(value: unknown, limit: number): number {
     const current = stack.pop();
     count++;
     if (Array.isArray(current)) stack.push(...(current as unknown[]));
-    else if (current !== null && typeof current === 'object') stack.push(...Object.values(current));
+    else if (current !== null && typeof current === 'object')
+      stack.push(...(Object.values(current) as unknown[]));
   }
   return count;
 }
