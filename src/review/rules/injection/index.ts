@@ -1,0 +1,4 @@
+import type { Rule } from '../../rule.js';
+
+/** The `injection/` rules. */
+export const injectionRules: readonly Rule[] = [];

@@ -1,0 +1,4 @@
+import type { Rule } from '../../rule.js';
+
+/** The `secrets/` rules. */
+export const secretsRules: readonly Rule[] = [];

@@ -1,0 +1,4 @@
+import type { Mutation } from './mutation.js';
+
+/** Known flaws for the `observability/` rules. */
+export const observabilityMutations: readonly Mutation[] = [];

@@ -1,0 +1,4 @@
+import type { Mutation } from './mutation.js';
+
+/** Known flaws for the `secrets/` rules. */
+export const secretsMutations: readonly Mutation[] = [];
