@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The CLI tests spawn the built binary; keep the suite deterministic on a 2-core machine.
+    // Separate processes per file: fixtures and environments of one file never leak into another.
     pool: 'forks',
     testTimeout: 30_000,
   },

@@ -75,7 +75,10 @@ export function registerActions(program: Command, context: CommandContext): void
         ]
           .filter(Boolean)
           .join(', ');
+        const sensitive = Object.entries(action.sensitive).map(([param, kind]) => `${param} (${kind})`);
         io.out(`  ${action.id.padEnd(42)} ${traits}${inverse ? `; ${inverse}` : ''}`);
+        if (sensitive.length > 0)
+          io.out(`  ${' '.repeat(42)} ${io.style.dim(`sensitive: ${sensitive.join(', ')}`)}`);
       }
     });
 }

@@ -12,7 +12,7 @@ export function registerSchema(program: Command, context: CommandContext): void 
     .addArgument(new Argument('<kind>', 'which file').choices(schemaNames))
     .addHelpText(
       'after',
-      '\nIn an editor with yaml-language-server, put this first line in a workflow:\n  # yaml-language-server: $schema=./node_modules/rectify/schemas/workflow.schema.json',
+      '\nIn an editor with yaml-language-server, put this first line in a workflow:\n  # yaml-language-server: $schema=<path to rectify>/schemas/workflow.schema.json\n(a relative path is resolved from the folder of the YAML file)',
     )
     .action((kind: SchemaName) => {
       context.io.out(JSON.stringify(jsonSchema(kind), null, 2));

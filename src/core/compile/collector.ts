@@ -3,7 +3,7 @@ import type { Diagnostic } from '../loader/diagnostic.js';
 import type { PathSegment, SourceDocument } from '../loader/source-document.js';
 
 const expressionHints: Record<string, string> = {
-  'cel-syntax': 'fix the CEL syntax (https://cel.dev); strings take double quotes',
+  'cel-syntax': 'fix the CEL syntax (https://cel.dev)',
   'cel-type': 'check the names: event has id, source, type, time, severity, resource and data',
   'cel-not-boolean': 'make it a comparison, e.g. event.resource.schema == "public"',
   'cel-too-large': 'split the condition or simplify it',

@@ -86,19 +86,21 @@ function label(action: ActionDefinition): string {
   return `${simulated}${action.effect}`;
 }
 
-/** Parameters as written, templates shown as their expressions. */
-export function describeParams(param: CompiledParam): string {
+/** Parameters as written, templates shown as their expressions; nested mappings in braces. */
+export function describeParams(param: CompiledParam, nested = false): string {
   switch (param.kind) {
     case 'value':
       return JSON.stringify(param.value);
     case 'template':
       return param.source;
     case 'list':
-      return `[${param.items.map(describeParams).join(', ')}]`;
-    case 'object':
-      return Object.entries(param.entries)
-        .map(([key, value]) => `${key}: ${describeParams(value)}`)
+      return `[${param.items.map((item) => describeParams(item, true)).join(', ')}]`;
+    case 'object': {
+      const inner = Object.entries(param.entries)
+        .map(([key, value]) => `${key}: ${describeParams(value, true)}`)
         .join(', ');
+      return nested ? `{ ${inner} }` : inner;
+    }
   }
 }
 

@@ -76,7 +76,7 @@ export function compileExpression(
     const error = checked.error;
     const { start, end } = error ? rangeOf(error, source) : { start: 0, end: source.length };
     const message = firstLine(error?.message ?? 'invalid expression');
-    const hint = typeErrorHint(message, scope);
+    const hint = typeErrorHint(message, scope, source);
     return {
       ok: false,
       problem: {
@@ -100,6 +100,8 @@ export function compileExpression(
       },
     };
   }
+  const badPattern = findInvalidPattern(parsed.ast);
+  if (badPattern) return { ok: false, problem: badPattern };
   const expression: CompiledExpression = {
     source,
     scope,
@@ -198,8 +200,11 @@ const knownFields = [
 ];
 
 /** A precise hint for the two commonest type errors: a misspelt variable or field. */
-function typeErrorHint(message: string, scope: ExpressionScope): string | undefined {
+function typeErrorHint(message: string, scope: ExpressionScope, source: string): string | undefined {
   const variables = scopeVariables[scope];
+  // `steps.make-private.output` reads as `steps.make - private.output`: CEL names have no hyphens.
+  const hyphenated = /steps\.([a-z][a-z0-9]*(?:-[a-z0-9]+)+)/.exec(source)?.[1];
+  if (hyphenated) return `CEL names cannot contain hyphens: write steps["${hyphenated}"].output`;
   const unknownVariable = /Unknown variable: (\w+)/.exec(message)?.[1];
   if (unknownVariable) {
     const suggestion = didYouMean(unknownVariable, variables);
@@ -213,4 +218,36 @@ function typeErrorHint(message: string, scope: ExpressionScope): string | undefi
       : 'event has id, source, type, time, severity, resource and data; run has id, workflow, version and mode';
   }
   return undefined;
+}
+
+/**
+ * A literal pattern given to `matches()` must compile now, not fail on the first event. Patterns
+ * run on JavaScript's RegExp; a pattern from event data is never compiled here (and is the
+ * reviewer's concern).
+ */
+function findInvalidPattern(root: ASTNode): ExpressionProblem | undefined {
+  let found: ExpressionProblem | undefined;
+  const visit = (node: ASTNode): void => {
+    if (found) return;
+    if (node.op === 'rcall' && node.args[0] === 'matches') {
+      const [pattern] = node.args[2];
+      if (pattern?.op === 'value' && typeof pattern.args === 'string') {
+        try {
+          new RegExp(pattern.args); // as cel-js compiles it (functions.js: new RegExp(pattern))
+        } catch (error) {
+          const reason =
+            error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : 'invalid';
+          found = {
+            code: 'cel-type',
+            message: `invalid regular expression: ${reason}`,
+            start: pattern.range.start,
+            end: pattern.range.end,
+          };
+        }
+      }
+    }
+    for (const child of children(node)) visit(child);
+  };
+  visit(root);
+  return found;
 }

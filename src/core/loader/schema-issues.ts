@@ -134,7 +134,12 @@ function unionIssue(
           inner.path.length === 0 && (inner.code === 'invalid_type' || inner.code === 'invalid_value'),
       ),
   );
-  const chosen = branches.length === 1 ? branches[0] : undefined;
+  // A branch that does not even know the keys written is not the one meant, when another does.
+  const knowing = branches.filter(
+    (branch) => !branch.some((inner) => inner.path.length === 0 && inner.code === 'unrecognized_keys'),
+  );
+  const candidates = knowing.length > 0 ? knowing : branches;
+  const chosen = candidates.length === 1 ? candidates[0] : undefined;
   if (chosen) {
     const rebased = chosen.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
     return rebased.flatMap((inner) => issueToDiagnostics(source, schema, inner, prefix));

@@ -155,11 +155,22 @@ export class SourceDocument {
         const hint =
           code === 'duplicate-key'
             ? 'remove one of the two entries: YAML keeps only one, silently'
-            : 'fix the YAML syntax here';
+            : syntaxHint(text, error.pos[0]);
         diagnostics.push(
           source.at([], code, yamlMessage(error.message), hint, offsetRange(error.pos[0], error.pos[1])),
         );
       }
+    }
+    // One early mistake (an unquoted `{`) can derail the rest of the file: the first few say it.
+    if (diagnostics.length > maxSyntaxErrors) {
+      const more = diagnostics.length - maxSyntaxErrors;
+      diagnostics.splice(maxSyntaxErrors);
+      const last = diagnostics[maxSyntaxErrors - 1];
+      if (last)
+        diagnostics[maxSyntaxErrors - 1] = {
+          ...last,
+          message: `${last.message} (and ${more} more YAML error(s) after it, probably caused by the ones above)`,
+        };
     }
     if (diagnostics.length === 0 && fastError !== undefined) {
       // The two parsers disagree (an unknown tag, an alias count): trust the stricter one.
@@ -178,7 +189,9 @@ export class SourceDocument {
           [],
           code,
           reason,
-          code === 'alias-limit' ? 'write the values out instead of expanding aliases' : 'fix the YAML here',
+          code === 'alias-limit'
+            ? 'write the values out instead of expanding aliases'
+            : syntaxHint(text, position),
           offsetRange(position, position + 1),
         ),
       );
@@ -320,6 +333,24 @@ export class SourceDocument {
       severity: 'error',
     };
   }
+}
+
+const maxSyntaxErrors = 10;
+
+/**
+ * The likely cause of a YAML syntax error, from the line it is on: the two mistakes every
+ * workflow author makes once are an unquoted `${{ }}` in a flow collection and a CEL condition
+ * starting with `!` (a YAML tag).
+ */
+function syntaxHint(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+  if (/[{[][^"']*\$\{\{/.test(line))
+    return 'quote templates inside { } and [ ]: write "${{ event.resource.id }}"';
+  if (/:\s+!/.test(line))
+    return 'a value starting with `!` is read as a YAML tag: quote it, e.g. expect: "!result.login"';
+  return 'fix the YAML syntax here';
 }
 
 export interface OffsetRange {

@@ -18,12 +18,12 @@ export function schemaFileName(name: SchemaName): string {
 }
 
 /**
- * JSON Schema (draft 2020-12) for a user file, generated from the same zod schema that validates
+ * JSON Schema (draft-07, the newest yaml-language-server documents) for a user file, generated from the same zod schema that validates
  * it, so editors using yaml-language-server complete and check exactly what Rectify accepts.
  * `io: 'input'` describes what users write (fields with defaults are optional).
  */
 export function jsonSchema(name: SchemaName): Record<string, unknown> {
   const { schema, title, file } = sources[name];
-  const generated = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
+  const generated = z.toJSONSchema(schema, { io: 'input', target: 'draft-7', unrepresentable: 'any' });
   return { ...generated, $id: `https://rectify.dev/schemas/v1/${file}`, title };
 }

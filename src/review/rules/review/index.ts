@@ -1,5 +1,6 @@
 import type { Rule } from '../../rule.js';
 import { expiredSuppression } from './expired-suppression.js';
+import { invalidFile } from './invalid-file.js';
 import { invalidSuppression } from './invalid-suppression.js';
 import { noConfig } from './no-config.js';
 import { ruleError } from './rule-error.js';
@@ -10,6 +11,7 @@ import { unusedSuppression } from './unused-suppression.js';
  * that failed). They have no checks of their own: the review reports them.
  */
 export const reviewRules: readonly Rule[] = [
+  invalidFile,
   unusedSuppression,
   expiredSuppression,
   invalidSuppression,
