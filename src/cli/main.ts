@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { defaultCatalog } from '../connectors/catalog.js';
 import { registerActions } from './commands/actions.js';
 import { registerPlan } from './commands/plan.js';
+import { registerReview } from './commands/review.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import type { CommandContext } from './context.js';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     })
     .exitOverride();
   registerValidate(program, context);
+  registerReview(program, context);
   registerPlan(program, context);
   registerSchema(program, context);
   registerActions(program, context);

@@ -14,12 +14,22 @@ export interface Style {
 const wrap = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
 const plain = (text: string) => text;
 
+/** No colour at all: for files, whatever the terminal. */
+export const plainStyle: Style = {
+  red: plain,
+  yellow: plain,
+  green: plain,
+  cyan: plain,
+  dim: plain,
+  bold: plain,
+};
+
 export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
   const noColor =
     (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.FORCE_COLOR === '0' || env.TERM === 'dumb';
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
   const enabled = !noColor && (forced || stream.isTTY === true);
-  if (!enabled) return { red: plain, yellow: plain, green: plain, cyan: plain, dim: plain, bold: plain };
+  if (!enabled) return plainStyle;
   return {
     red: wrap(31, 39),
     yellow: wrap(33, 39),

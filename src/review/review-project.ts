@@ -2,6 +2,7 @@ import type { ActionCatalog } from '../core/catalog/catalog.js';
 import type { CompiledWorkflow } from '../core/compile/compiled-workflow.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { coerceError } from '../core/errors.js';
+import type { Diagnostic } from '../core/loader/diagnostic.js';
 import type { PathSegment, SourceDocument } from '../core/loader/source-document.js';
 import type { Config } from '../core/model/config.js';
 import type { WorkflowTest } from '../core/model/workflow-test.js';
@@ -19,6 +20,8 @@ export interface ReviewInput {
   readonly workflows: readonly CompiledWorkflow[];
   readonly tests: readonly WorkflowTest[];
   readonly configs: readonly { readonly file: string; readonly config: Config }[];
+  /** Load problems of the files (an invalid file cannot be reviewed): each becomes a finding. */
+  readonly diagnostics?: readonly Diagnostic[];
 }
 
 export interface ReviewOptions {
@@ -143,6 +146,7 @@ export function reviewProject(input: ReviewInput, options: ReviewOptions): Revie
       );
   }
 
+  findings.push(...(input.diagnostics ?? []).filter((d) => d.severity === 'error').map(invalidFileFinding));
   const unique = dedupe(findings);
   const suppressed = options.noIgnores ? unique : applySuppressions(unique, input.sources, options.today);
   const baselined = applyBaseline(suppressed, options.baseline);
@@ -217,8 +221,16 @@ function applySuppressions(
           },
         };
       }
-      for (const problem of problems)
-        extra.push(noticeAt('review/invalid-suppression', problem.messageId, problem.data, file, at));
+      // One notice per comment, naming every problem with it.
+      const [first] = problems;
+      if (first) {
+        const notice = noticeAt('review/invalid-suppression', first.messageId, first.data, file, at);
+        const rule = ruleById('review/invalid-suppression');
+        const message = problems
+          .map((p) => formatMessage(rule?.meta.messages[p.messageId] ?? p.messageId, p.data))
+          .join('; ');
+        extra.push({ ...notice, message });
+      }
       if (problems.length === 0 && !used)
         extra.push(
           noticeAt('review/unused-suppression', 'unused', { rules: suppression.rules.join(', ') }, file, at),
@@ -297,4 +309,30 @@ function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
     current = (current as Record<string | number, unknown>)[segment];
   }
   return current;
+}
+
+/** A file that does not load is a blocking finding of `review/invalid-file`, placed where the loader said. */
+function invalidFileFinding(diagnostic: Diagnostic): Finding {
+  const rule = ruleById('review/invalid-file');
+  return {
+    ruleId: 'review/invalid-file',
+    messageId: 'diagnostic',
+    severity: rule?.meta.severity ?? 'high',
+    confidence: rule?.meta.confidence ?? 'high',
+    message: `${diagnostic.code}: ${diagnostic.message}`,
+    file: diagnostic.file,
+    line: diagnostic.line,
+    column: diagnostic.column,
+    endLine: diagnostic.endLine,
+    endColumn: diagnostic.endColumn,
+    path: diagnostic.path,
+    remediation: diagnostic.hint ?? 'fix the file as the message says',
+    fingerprint: fingerprint({
+      ruleId: 'review/invalid-file',
+      file: diagnostic.file,
+      path: diagnostic.path,
+      messageId: diagnostic.code,
+      value: diagnostic.message,
+    }),
+  };
 }

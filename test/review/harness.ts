@@ -18,7 +18,7 @@ const root = join(import.meta.dirname, '..', '..');
  *   # config: <path> | none            the config to review with (default: base-config.yaml)
  *   # tests: <path> | none             the WorkflowTest file (default: clean-workflow.test.yaml, renamed)
  *   # today: YYYY-MM-DD                the review's today (default 2026-11-27)
- *   # history: dry-run,enforce         modes of earlier versions (server-side review)
+ *   # history: dry-run,enforce         modes of earlier versions (server-side review); empty: none
  * A Config fixture is reviewed with clean-workflow.yaml beside it.
  */
 export interface FixtureHeader {
@@ -37,7 +37,8 @@ export function readHeader(text: string, file: string): FixtureHeader {
     today: '2026-11-27',
     history: undefined,
   };
-  for (const match of text.matchAll(/^#\s*(expect|config|tests|today|history):\s*(.+?)\s*$/gm)) {
+  // Horizontal white space only: an empty value (`# history:`) must not run on into the next line.
+  for (const match of text.matchAll(/^#[ \t]*(expect|config|tests|today|history):[ \t]*(.*?)[ \t]*$/gm)) {
     const [, key, value = ''] = match;
     if (key === 'expect') {
       const inConfig = value.startsWith('config ');
@@ -49,14 +50,15 @@ export function readHeader(text: string, file: string): FixtureHeader {
     } else if (key === 'config') header.config = value === 'none' ? undefined : join(dirname(file), value);
     else if (key === 'tests') header.tests = value === 'none' ? undefined : join(dirname(file), value);
     else if (key === 'today') header.today = value;
-    else if (key === 'history') header.history = value.split(',').map((m) => m.trim() as WorkflowMode);
+    else if (key === 'history')
+      header.history = value === '' ? [] : value.split(',').map((m) => m.trim() as WorkflowMode);
   }
   return header;
 }
 
-function load(file: string, text = readFileSync(file, 'utf8')): LoadResult {
+function load(file: string, text = readFileSync(file, 'utf8'), mayFail = false): LoadResult {
   const result = loadDocument(relative(root, file), text, { catalog });
-  if (!result.document)
+  if (!result.document && !mayFail)
     throw new Error(
       `fixture ${file} does not load: ${JSON.stringify(result.diagnostics.slice(0, 3), null, 1)}`,
     );
@@ -72,7 +74,8 @@ export function reviewFixture(file: string): {
 } {
   const text = readFileSync(file, 'utf8');
   const header = readHeader(text, file);
-  const primary = load(file, text);
+  // A fixture of review/invalid-file is meant not to load; every other one must.
+  const primary = load(file, text, file.includes(`${'review'}/invalid-file`));
   const results: LoadResult[] = [primary];
   if (primary.document?.kind === 'Config') results.push(load(join(reviewFixtures, 'clean-workflow.yaml')));
   else if (header.config) results.push(load(header.config));
@@ -104,5 +107,5 @@ export function inputOf(results: readonly LoadResult[]): ReviewInput {
   const configs = results.flatMap((r) =>
     r.document?.kind === 'Config' ? [{ file: r.file, config: r.document.config }] : [],
   );
-  return { sources, workflows, tests, configs };
+  return { sources, workflows, tests, configs, diagnostics: results.flatMap((r) => r.diagnostics) };
 }

@@ -15,6 +15,9 @@ function fixtures(ruleId: string, kind: 'valid' | 'invalid'): string[] {
     : [];
 }
 
+/** Reported by the review itself when a rule throws: tested with a throwing rule in review-project.test.ts. */
+const withoutFixtures = new Set(['review/rule-error']);
+
 describe.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s', (id, rule) => {
   it('has a doc page with ❌ and ✅ examples, fixtures both ways, and complete meta', () => {
     const page = join(docs, `${id}.md`);
@@ -23,8 +26,10 @@ describe.each(allRules.map((rule) => [rule.meta.id, rule] as const))('%s', (id, 
     expect(text).toContain('❌');
     expect(text).toContain('✅');
     expect(text).toContain(`\`${id}\``);
-    expect(fixtures(id, 'invalid').length, 'invalid fixtures').toBeGreaterThan(0);
-    expect(fixtures(id, 'valid').length, 'valid fixtures').toBeGreaterThan(0);
+    if (!withoutFixtures.has(id)) {
+      expect(fixtures(id, 'invalid').length, 'invalid fixtures').toBeGreaterThan(0);
+      expect(fixtures(id, 'valid').length, 'valid fixtures').toBeGreaterThan(0);
+    }
     expect(rule.meta.id).toMatch(/^[a-z]+\/[a-z]+(-[a-z]+)*$/);
     expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
     expect(rule.meta.remediation.summary).not.toBe('');
