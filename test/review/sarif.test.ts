@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { runCli } from '../helpers/run-cli.js';
@@ -10,6 +10,8 @@ const schema = JSON.parse(
   readFileSync(join(root, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0-rtm.5.json'), 'utf8'),
 ) as object;
 // The schema's language pattern is not valid as a unicode RegExp; SchemaStore's own validators read it without /u.
+// A CommonJS module: its class is the `default` export under Node's ESM interop.
+const Ajv = (AjvDraft04 as unknown as { default: typeof AjvDraft04 }).default;
 const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
 
 interface SarifLog {

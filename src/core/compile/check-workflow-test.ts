@@ -45,7 +45,7 @@ export function checkWorkflowTest(
           ['cases', index, 'expect', 'actions', actionIndex],
           'unknown-action',
           `unknown action \`${actionId}\``,
-          suggestion ? `did you mean \`${suggestion}\`?` : undefined,
+          suggestion ? `did you mean \`${suggestion}\`?` : 'run `rectify actions` to list the catalog',
         );
       }
     }

@@ -57,8 +57,8 @@ export function checkParamStepReferences(
   path: readonly PathSegment[],
 ): void {
   for (const found of paramTemplates(param)) {
-    for (const expression of found.expressions) {
-      const offset = found.source.indexOf(expression.source);
+    for (const [index, expression] of found.expressions.entries()) {
+      const offset = found.offsets[index] ?? 0;
       checkStepReferences(
         collector,
         stepIds,

@@ -82,6 +82,8 @@ export function paramTemplates(
   source: string;
   template: CompiledTemplate;
   expressions: CompiledExpression[];
+  /** Where each expression starts in `source`. */
+  offsets: readonly number[];
 }[] {
   switch (param.kind) {
     case 'value':
@@ -93,6 +95,7 @@ export function paramTemplates(
           source: param.source,
           template: param.template,
           expressions: templateExpressions(param.template),
+          offsets: param.template.kind === 'literal' ? [] : param.template.offsets,
         },
       ];
     case 'list':

@@ -11,8 +11,13 @@ import type { ExpressionScope } from './variables.js';
  */
 export type CompiledTemplate =
   | { readonly kind: 'literal'; readonly value: string }
-  | { readonly kind: 'whole'; readonly expression: CompiledExpression }
-  | { readonly kind: 'interpolated'; readonly parts: readonly (string | CompiledExpression)[] };
+  | { readonly kind: 'whole'; readonly expression: CompiledExpression; readonly offsets: readonly number[] }
+  | {
+      readonly kind: 'interpolated';
+      readonly parts: readonly (string | CompiledExpression)[];
+      /** Where each expression part starts in the string value, in order: for carets. */
+      readonly offsets: readonly number[];
+    };
 
 export interface TemplateProblem extends ExpressionProblem {
   /** Offset of the problem in the whole string value (not only in the expression). */
@@ -35,6 +40,7 @@ export function compileTemplate(
 ): { template?: CompiledTemplate; problems: TemplateProblem[] } {
   if (!hasTemplate(text)) return { template: { kind: 'literal', value: text }, problems: [] };
   const parts: (string | CompiledExpression)[] = [];
+  const offsets: number[] = [];
   const problems: TemplateProblem[] = [];
   let cursor = 0;
   while (cursor < text.length) {
@@ -71,8 +77,10 @@ export function compileTemplate(
       });
     } else {
       const result = compileExpression(body, scope, { boolean: false });
-      if (result.ok) parts.push(result.expression);
-      else
+      if (result.ok) {
+        parts.push(result.expression);
+        offsets.push(bodyOffset);
+      } else
         problems.push({
           ...result.problem,
           valueStart: bodyOffset + result.problem.start,
@@ -84,8 +92,8 @@ export function compileTemplate(
   if (problems.length > 0) return { problems };
   const [only] = parts;
   if (parts.length === 1 && only !== undefined && typeof only !== 'string')
-    return { template: { kind: 'whole', expression: only }, problems };
-  return { template: { kind: 'interpolated', parts }, problems };
+    return { template: { kind: 'whole', expression: only, offsets }, problems };
+  return { template: { kind: 'interpolated', parts, offsets }, problems };
 }
 
 /** Renders a compiled template against a CEL-form context. */

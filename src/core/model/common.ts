@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { datePattern, parseDate } from '../date.js';
-import { durationPattern } from '../duration.js';
+import { durationPattern, parseDuration } from '../duration.js';
 
 /**
  * Building blocks shared by the workflow, test and config schemas.
@@ -38,7 +38,16 @@ export const duration = patterned(
   'invalid-duration',
   'must be a duration such as 500ms, 30s, 5m, 1h or 7d',
   'write a whole number followed by ms, s, m, h or d',
-).describe('A duration: `500ms`, `30s`, `5m`, `1h`, `7d`.');
+)
+  // A number too large to count in milliseconds would otherwise become no limit at all.
+  .refine((text) => !durationPattern.test(text) || parseDuration(text) !== undefined, {
+    error: 'is too long to be counted',
+    params: {
+      code: 'invalid-duration',
+      hint: 'use a shorter duration, in a larger unit (7d rather than 168h)',
+    },
+  })
+  .describe('A duration: `500ms`, `30s`, `5m`, `1h`, `7d`.');
 
 export const isoDate = patterned(
   datePattern,
@@ -46,7 +55,8 @@ export const isoDate = patterned(
   'must be a date written YYYY-MM-DD',
   'quote nothing, just write the date, e.g. 2027-03-01',
 )
-  .refine((text) => parseDate(text) !== undefined, {
+  // Only a well-formed date can be a wrong calendar day: one problem, reported once.
+  .refine((text) => !datePattern.test(text) || parseDate(text) !== undefined, {
     error: 'is not a real calendar date',
     params: { code: 'invalid-date', hint: 'check the month and the day of the month' },
   })
