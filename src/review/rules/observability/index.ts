@@ -1,4 +1,7 @@
 import type { Rule } from '../../rule.js';
+import { noNotify } from './no-notify.js';
+import { noVerify } from './no-verify.js';
+import { unknownChannel } from './unknown-channel.js';
 
 /** The `observability/` rules. */
-export const observabilityRules: readonly Rule[] = [];
+export const observabilityRules: readonly Rule[] = [noNotify, noVerify, unknownChannel];
