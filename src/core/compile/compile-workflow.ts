@@ -189,7 +189,12 @@ export function compileWorkflow(
       const inverse = action?.inverse;
       if (inverse && 'none' in inverse)
         return { kind: 'catalog', action: undefined, reasonNone: inverse.none };
-      return { kind: 'catalog', action: inverse ? catalog.get(inverse.action) : undefined };
+      const snapshot = inverse?.snapshot ? catalog.get(inverse.snapshot.action) : undefined;
+      return {
+        kind: 'catalog',
+        action: inverse ? catalog.get(inverse.action) : undefined,
+        ...(snapshot ? { snapshot } : {}),
+      };
     }
     if (rollback === 'none') return { kind: 'none', reason: undefined };
     if ('none' in rollback) return { kind: 'none', reason: rollback.reason };

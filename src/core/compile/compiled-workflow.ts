@@ -15,7 +15,14 @@ export interface CompiledCheck {
 }
 
 export type CompiledRollback =
-  | { readonly kind: 'catalog'; readonly action: ActionDefinition | undefined; readonly reasonNone?: string }
+  | {
+      readonly kind: 'catalog';
+      /** The catalog inverse, when the action has one. */
+      readonly action: ActionDefinition | undefined;
+      /** The read taken before acting, whose result the inverse restores. */
+      readonly snapshot?: ActionDefinition;
+      readonly reasonNone?: string;
+    }
   | { readonly kind: 'custom'; readonly action: ActionDefinition; readonly params: CompiledParam }
   | { readonly kind: 'none'; readonly reason: string | undefined };
 
