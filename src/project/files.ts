@@ -36,7 +36,15 @@ export async function discoverYamlFiles(paths: readonly string[], cwd: string): 
     try {
       const info = await stat(absolute);
       if (info.isDirectory()) await walk(absolute);
-      else add(absolute);
+      else {
+        add(absolute);
+        // A workflow named on its own is reviewed with its tests, which stand beside it.
+        const tests = absolute.replace(/\.(ya?ml)$/i, '.test.$1');
+        if (tests !== absolute && !absolute.match(/\.test\.ya?ml$/i)) {
+          const found = await stat(tests).then((s) => s.isFile(), () => false);
+          if (found) add(tests);
+        }
+      }
     } catch (error) {
       missing.push(`${path}: ${describeFsError(error)}`);
     }
