@@ -2,7 +2,8 @@ import type { ActionCatalog } from '../core/catalog/catalog.js';
 import type { CompiledWorkflow } from '../core/compile/compiled-workflow.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { coerceError } from '../core/errors.js';
-import type { Diagnostic } from '../core/loader/diagnostic.js';
+import { formatPath, type Diagnostic } from '../core/loader/diagnostic.js';
+import { injectionFlows } from './analysis/taint.js';
 import type { PathSegment, SourceDocument } from '../core/loader/source-document.js';
 import type { Config } from '../core/model/config.js';
 import type { WorkflowTest } from '../core/model/workflow-test.js';
@@ -39,8 +40,22 @@ export interface ReviewOptions {
 export interface ReviewResult {
   /** Every finding, suppressed ones included (marked), sorted by file and position. */
   readonly findings: readonly Finding[];
-  /** Rules that could not run (no config, no history), by id. */
+    /** Rules that could not run (no config, no history), by id. */
   readonly notRun: readonly string[];
+  /**
+   * Event fields that reach sensitive parameters and were cleared by a constraint, with the
+   * constraint: no finding is made for them, and `--format json` says why.
+   */
+  readonly clearedFlows: readonly ClearedFlow[];
+}
+
+export interface ClearedFlow {
+  readonly workflow: string;
+  readonly file: string;
+  readonly field: string;
+  readonly via: readonly string[];
+  readonly sink: { readonly action: string; readonly param: string; readonly kind: string; readonly path: string };
+  readonly clearedBy: { readonly constraint: string; readonly path: string; readonly kind: string };
 }
 
 /**
@@ -74,7 +89,7 @@ export function reviewProject(input: ReviewInput, options: ReviewOptions): Revie
         file,
         path,
         messageId: report.messageId,
-        value: valueAt(source.value, report.path),
+        value: rule.meta.secretValues ? null : valueAt(source.value, report.path),
       }),
       ...(report.evidence ? { evidence: report.evidence } : {}),
     });
@@ -150,7 +165,8 @@ export function reviewProject(input: ReviewInput, options: ReviewOptions): Revie
   const unique = dedupe(findings);
   const suppressed = options.noIgnores ? unique : applySuppressions(unique, input.sources, options.today);
   const baselined = applyBaseline(suppressed, options.baseline);
-  return { findings: sortFindings(baselined), notRun: [...notRun].sort() };
+  const clearedFlows = rules.some((rule) => rule.meta.id === 'injection/event-to-sensitive-param') ? input.workflows.flatMap(clearedFlowsOf) : [];
+  return { findings: sortFindings(baselined), notRun: [...notRun].sort(), clearedFlows };
 }
 
 /**
@@ -335,4 +351,20 @@ function invalidFileFinding(diagnostic: Diagnostic): Finding {
       value: diagnostic.message,
     }),
   };
+}
+
+function clearedFlowsOf(workflow: CompiledWorkflow): ClearedFlow[] {
+  const flows: ClearedFlow[] = [];
+  for (const flow of injectionFlows(workflow)) {
+    if (!flow.clearedBy) continue;
+    flows.push({
+      workflow: workflow.name,
+      file: workflow.file,
+      field: flow.field,
+      via: flow.via,
+      sink: { action: flow.sink.action.id, param: flow.sink.param, kind: flow.sink.kind, path: formatPath(flow.sink.path) },
+      clearedBy: { constraint: flow.clearedBy.constraint, path: formatPath(flow.clearedBy.path), kind: flow.clearedBy.kind },
+    });
+  }
+  return flows;
 }

@@ -55,6 +55,8 @@ export interface RuleMeta {
   /** Runs only where version history is known (the server's review of a proposed version). */
   readonly needsHistory?: boolean;
   readonly aliases?: readonly string[];
+  /** The offending value is itself a secret: it stays out of fingerprints (a hash of a short secret can be guessed). */
+  readonly secretValues?: boolean;
 }
 
 export interface RuleReport {

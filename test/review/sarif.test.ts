@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
+import { createRequire } from 'node:module';
+import type AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { runCli } from '../helpers/run-cli.js';
@@ -10,8 +11,8 @@ const schema = JSON.parse(
   readFileSync(join(root, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0-rtm.5.json'), 'utf8'),
 ) as object;
 // The schema's language pattern is not valid as a unicode RegExp; SchemaStore's own validators read it without /u.
-// A CommonJS module: its class is the `default` export under Node's ESM interop.
-const Ajv = (AjvDraft04 as unknown as { default: typeof AjvDraft04 }).default;
+// A CommonJS module whose class is `exports.default`: required as CommonJS, it means one thing everywhere.
+const Ajv = (createRequire(import.meta.url)('ajv-draft-04') as typeof AjvDraft04).default;
 const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
 
 interface SarifLog {

@@ -17,6 +17,7 @@ export function formatJson(report: ReviewReport): string {
         blocking: isBlocking(finding, report.gate),
       })),
       rulesNotRun: report.notRun,
+      clearedFlows: report.clearedFlows,
     },
     null,
     2,

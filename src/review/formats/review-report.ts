@@ -1,6 +1,7 @@
 import type { SourceDocument } from '../../core/loader/source-document.js';
 import type { Finding } from '../finding.js';
 import { isBlocking, type GateOptions } from '../gate.js';
+import type { ClearedFlow } from '../review-project.js';
 import type { Rule } from '../rule.js';
 
 /** Everything an output format needs: findings, the gate that judged them, the rules, the sources. */
@@ -10,6 +11,7 @@ export interface ReviewReport {
   readonly rules: readonly Rule[];
   readonly gate: GateOptions;
   readonly notRun: readonly string[];
+  readonly clearedFlows: readonly ClearedFlow[];
   readonly sources: ReadonlyMap<string, SourceDocument>;
   readonly files: readonly string[];
 }

@@ -1,4 +1,5 @@
 import type { Rule } from '../../rule.js';
+import { literalSecret } from './literal-secret.js';
 
 /** The `secrets/` rules. */
-export const secretsRules: readonly Rule[] = [];
+export const secretsRules: readonly Rule[] = [literalSecret];
