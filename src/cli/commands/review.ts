@@ -140,6 +140,7 @@ async function runReview(paths: string[], options: ReviewOptions, context: Comma
     rules: allRules,
     gate,
     notRun: review.notRun,
+    clearedFlows: review.clearedFlows,
     sources,
     files: project.results.map((r) => r.file),
   };
