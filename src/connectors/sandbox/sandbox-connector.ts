@@ -1,15 +1,31 @@
 import type { ActionHandler, Connector } from '../../core/catalog/connector.js';
 import { ActionFailure } from '../../core/errors.js';
+import { sandboxActions } from './catalog.js';
+import { SandboxFaultPlan, type SandboxFaults } from './faults.js';
 import { SandboxWorld } from './sandbox-world.js';
+
+export interface SandboxConnectorOptions {
+  /** Faults injected from the start (validated: throws `SandboxFaultsError`); default none. */
+  readonly faults?: SandboxFaults;
+}
+
+export interface SandboxConnector extends Connector {
+  readonly world: SandboxWorld;
+  /** The fault plan: `faults.set(...)` and `faults.clear()` change it while the connector runs. */
+  readonly faults: SandboxFaultPlan;
+}
 
 /**
  * The `sandbox` connector: performs the sandbox catalog's actions on a SIMULATED world in memory.
  * Reads of a missing resource answer `exists: false`; writes to one fail (non-retryable), as a
- * real system would.
+ * real system would. Every call is counted in `world.calls`; `faults` injects failures, delays
+ * and aborts (see faults.ts).
  */
 export function sandboxConnector(
   world: SandboxWorld = new SandboxWorld(),
-): Connector & { readonly world: SandboxWorld } {
+  options: SandboxConnectorOptions = {},
+): SandboxConnector {
+  const faults = new SandboxFaultPlan(options.faults);
   const text = (params: Record<string, unknown>, key: string): string => String(params[key]);
   const record = (action: string, params: Record<string, unknown>) =>
     world.writes.push({ action, params: { ...params } });
@@ -40,7 +56,8 @@ export function sandboxConnector(
     };
   };
 
-  // The simulation answers synchronously; handlers still return promises, as real ones do.
+  // The simulation answers synchronously; handlers still return promises, as real ones do, and
+  // the fault plan may delay, fail or abort them.
   const simulated: Record<string, (params: Record<string, unknown>) => unknown> = {
     'sandbox.bucket.get': (params) => bucketState(text(params, 'bucket')),
     'sandbox.bucket.list': () => ({ items: [...world.buckets.keys()].sort().map(bucketState) }),
@@ -85,10 +102,13 @@ export function sandboxConnector(
   };
   const handlers: Record<string, ActionHandler> = {};
   for (const [id, perform] of Object.entries(simulated)) {
-    handlers[id] = (params) =>
-      new Promise((resolve) => {
-        resolve(perform(params));
-      });
+    const action = sandboxActions.find((a) => a.id === id);
+    if (!action) throw new Error(`sandbox performs ${id}, which its catalog does not declare`);
+    const { effect, resource } = action;
+    handlers[id] = (params, { signal }) => {
+      world.calls.set(id, (world.calls.get(id) ?? 0) + 1);
+      return faults.perform({ action: id, effect, resource, params }, signal, () => perform(params));
+    };
   }
-  return { name: 'sandbox', handlers, world };
+  return { name: 'sandbox', handlers, world, faults };
 }

@@ -1,7 +1,8 @@
 /**
  * The SIMULATED systems behind the `sandbox` connector: buckets, database roles and users held
  * in memory. A world starts from a seed (what tests and examples declare) and records every
- * write, so a test can assert what was changed and in which order.
+ * write and counts every call, so a test can assert what was changed, in which order, and how
+ * many times each action was attempted.
  */
 export interface SandboxBucket {
   access: 'public' | 'private';
@@ -33,8 +34,14 @@ export class SandboxWorld {
   readonly buckets = new Map<string, SandboxBucket>();
   readonly roles = new Map<string, SandboxRole>();
   readonly users = new Map<string, SandboxUser>();
-  /** Every write performed, in order. */
+  /** Every write performed, in order: what took effect. */
   readonly writes: SandboxWrite[] = [];
+  /**
+   * Calls made, by action id: every attempt that reached the connector, including those that
+   * failed, were aborted or were refused by an injected fault. Compare with `writes` to tell
+   * attempted from performed.
+   */
+  readonly calls = new Map<string, number>();
 
   constructor(seed: SandboxSeed = defaultSandboxSeed) {
     for (const [name, bucket] of Object.entries(seed.buckets ?? {})) this.buckets.set(name, { ...bucket });
