@@ -190,13 +190,12 @@ const phaseHandlers: Record<RunState['phase'], Handler> = {
       );
     }
     if (feedback?.kind === 'interrupted') {
-      return afterActFailure(
-        workflow,
-        context,
-        withRecord({ attempts: state.attempt }),
-        step,
-        'timeout',
-        'the engine stopped while the action was under way',
+      // The process died after recording the intent: an idempotent action is simply issued again.
+      if (step.action.idempotent) return actOrPlan(workflow, context, state, step);
+      return finish(
+        state,
+        'needs_attention',
+        `the engine stopped while ${step.id} (${step.action.id}) was under way; it is not idempotent, so whether it took effect must be checked by a person`,
       );
     }
     if (feedback?.kind === 'woke') return actOrPlan(workflow, context, { ...state, wakeAt: undefined }, step);
@@ -277,11 +276,14 @@ const phaseHandlers: Record<RunState['phase'], Handler> = {
       );
     }
     if (feedback?.kind === 'interrupted') {
-      return finish(
-        state,
-        'needs_attention',
-        `the engine stopped while undoing ${stepId}; whether it was undone is unknown`,
-      );
+      const undoing = undoFor(step, record, context, state);
+      if (!undoing || 'error' in undoing || !undoing.action.idempotent) {
+        return finish(
+          state,
+          'needs_attention',
+          `the engine stopped while undoing ${stepId}; whether it was undone is unknown`,
+        );
+      }
     }
     const undo = undoFor(step, record, context, state);
     if (undo === undefined) return { state: mark('not-undone') };

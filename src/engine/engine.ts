@@ -1,0 +1,212 @@
+import type { Connector } from '../core/catalog/connector.js';
+import type { CompiledWorkflow } from '../core/compile/compiled-workflow.js';
+import { coerceError } from '../core/errors.js';
+import type { RunFeedback } from '../core/run/commands.js';
+import type { Store } from '../store/store.js';
+import { systemClock, type Clock } from './clock.js';
+import { driveRun, recoveryFeedback, type ExecutorDependencies } from './executor.js';
+import { ingestEvent, type IngestResult } from './ingest.js';
+import { WorkflowSet } from './workflow-set.js';
+
+export interface EngineOptions {
+  readonly store: Store;
+  readonly workflows: readonly CompiledWorkflow[];
+  readonly connectors: ReadonlyMap<string, Connector>;
+  readonly clock?: Clock;
+  /** The config's kill switch; the store's setting (API, CLI) overrides it once set. */
+  readonly killSwitch?: boolean;
+  /** Told about errors the engine cannot put on a run (a store that is down): log them. */
+  readonly onError?: (error: Error, context: string) => void;
+}
+
+const killSwitchKey = 'kill-switch';
+
+/**
+ * The remediation engine of one process: ingests events, drives runs, wakes sleeping ones, and
+ * resumes what a crash interrupted. Everything it decides is in the store, so another process
+ * started on the same store continues where this one stopped.
+ * @example
+ * const engine = await Engine.start({ store, workflows, connectors })
+ * await engine.ingest(event)
+ * await engine.idle()
+ */
+export class Engine {
+  private readonly workflows: WorkflowSet;
+  private readonly clock: Clock;
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly wakes = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private killSwitch: boolean;
+  private stopped = false;
+  private readonly deps: ExecutorDependencies;
+
+  private constructor(private readonly options: EngineOptions) {
+    this.workflows = new WorkflowSet(options.workflows);
+    this.clock = options.clock ?? systemClock;
+    this.killSwitch = options.killSwitch ?? false;
+    this.deps = {
+      store: options.store,
+      workflows: this.workflows,
+      connectors: options.connectors,
+      clock: this.clock,
+      killSwitch: () => this.killSwitch,
+      onSleep: (runId, until) => {
+        this.wakeAt(runId, until);
+      },
+    };
+  }
+
+  /** Creates an engine and resumes every unfinished run in the store (crash recovery). */
+  static async start(options: EngineOptions): Promise<Engine> {
+    const engine = new Engine(options);
+    const stored = await options.store.transaction((tx) => tx.getSetting(killSwitchKey));
+    if (stored !== undefined) engine.killSwitch = stored === 'on';
+    await engine.recover();
+    return engine;
+  }
+
+  /** Ingests one event durably (returns after commit) and starts the runs it creates. */
+  async ingest(event: unknown, original?: unknown): Promise<IngestResult> {
+    const [result] = await this.ingestBatch([event], original === undefined ? undefined : [original]);
+    return result ?? { status: 'rejected', reason: 'nothing to ingest' };
+  }
+
+  /** Ingests many events in one transaction: all are durable when this resolves. */
+  async ingestBatch(events: readonly unknown[], originals?: readonly unknown[]): Promise<IngestResult[]> {
+    const now = this.clock.now();
+    const results = await this.options.store.transaction(async (tx) => {
+      const out: IngestResult[] = [];
+      for (const [index, event] of events.entries())
+        out.push(
+          await ingestEvent(
+            tx,
+            event,
+            { workflows: this.workflows, now, killSwitch: this.killSwitch },
+            originals?.[index],
+          ),
+        );
+      return out;
+    });
+    for (const result of results) {
+      if (result.status !== 'accepted') continue;
+      for (const run of result.runs) if (run.outcome === null) this.drive(run.runId);
+    }
+    return results;
+  }
+
+  /** A person's answer to a run waiting for approval (separation of duties is checked by the caller). */
+  async decide(runId: string, decision: 'approve' | 'reject', by: string): Promise<boolean> {
+    const run = await this.options.store.transaction((tx) => tx.getRun(runId));
+    if (run?.status !== 'awaiting_approval') return false;
+    await this.options.store.transaction((tx) =>
+      tx.appendAudit({
+        at: new Date(this.clock.now()).toISOString(),
+        kind: `approval.${decision === 'approve' ? 'granted' : 'rejected'}`,
+        runId,
+        data: { by },
+      }),
+    );
+    this.wakes.delete(runId);
+    this.drive(runId, { kind: 'approval', decision, by });
+    return true;
+  }
+
+  async setKillSwitch(on: boolean, by: string): Promise<void> {
+    this.killSwitch = on;
+    await this.options.store.transaction(async (tx) => {
+      await tx.setSetting(killSwitchKey, on ? 'on' : 'off');
+      await tx.appendAudit({
+        at: new Date(this.clock.now()).toISOString(),
+        kind: on ? 'kill-switch.on' : 'kill-switch.off',
+        runId: null,
+        data: { by },
+      });
+    });
+  }
+
+  /** Resolves when no run is being driven and, with `timers`, no run is due to wake. */
+  async idle(options: { timers?: boolean } = {}): Promise<void> {
+    for (;;) {
+      if (this.active.size > 0) {
+        await Promise.allSettled([...this.active.values()]);
+        continue;
+      }
+      if (options.timers && this.wakes.size > 0 && !this.stopped) {
+        const next = Math.min(...this.wakes.values());
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1, next - this.clock.now() + 1)));
+        this.fireDue();
+        continue;
+      }
+      return;
+    }
+  }
+
+  /** Stops waking runs and waits for the ones under way to reach their next durable point. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.active.values()]);
+  }
+
+  private drive(runId: string, feedback?: RunFeedback): void {
+    if (this.stopped || this.active.has(runId)) return;
+    const work = driveRun(this.deps, runId, feedback)
+      .catch((error: unknown) => this.options.onError?.(coerceError(error), `run ${runId}`))
+      .finally(() => this.active.delete(runId));
+    this.active.set(runId, work);
+  }
+
+  private async recover(): Promise<void> {
+    const unfinished = await this.options.store.transaction((tx) => tx.unfinishedRuns());
+    const now = this.clock.now();
+    for (const run of unfinished) {
+      if (run.status === 'sleeping' || run.status === 'awaiting_approval') {
+        if (run.wakeAt !== null) this.wakeAt(run.id, run.wakeAt);
+        continue;
+      }
+      const feedback = await recoveryFeedback(this.options.store, run, now);
+      this.drive(run.id, feedback);
+    }
+  }
+
+  private wakeAt(runId: string, until: number): void {
+    this.wakes.set(runId, until);
+    if (until < this.timerAt) this.arm(until);
+  }
+
+  private arm(until: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timerAt = until;
+    this.timer = setTimeout(
+      () => {
+        this.timerAt = Infinity;
+        this.fireDue();
+      },
+      Math.max(0, until - this.clock.now()),
+    );
+    this.timer.unref();
+  }
+
+  private fireDue(): void {
+    const now = this.clock.now();
+    let next = Infinity;
+    for (const [runId, until] of this.wakes) {
+      if (until <= now) {
+        this.wakes.delete(runId);
+        void this.wake(runId);
+      } else next = Math.min(next, until);
+    }
+    if (next !== Infinity) this.arm(next);
+  }
+
+  private async wake(runId: string): Promise<void> {
+    const run = await this.options.store.transaction((tx) => tx.getRun(runId));
+    if (!run || run.status === 'done') return;
+    this.drive(
+      runId,
+      run.status === 'awaiting_approval' ? { kind: 'approval', decision: 'timeout' } : { kind: 'woke' },
+    );
+  }
+}

@@ -1,0 +1,313 @@
+import { redactSecrets } from '../audit/redact.js';
+import type { Connector } from '../core/catalog/connector.js';
+import { isWriteEffect } from '../core/catalog/action.js';
+import { advanceRun } from '../core/run/advance-run.js';
+import type { RunCommand, RunFeedback } from '../core/run/commands.js';
+import type { RunContext } from '../core/run/run-context.js';
+import type { RunState } from '../core/run/run-state.js';
+import type { AttemptRow, RunRow, Store, StoreTransaction } from '../store/store.js';
+import { callAction } from './call-action.js';
+import type { Clock } from './clock.js';
+import type { WorkflowSet } from './workflow-set.js';
+
+export interface ExecutorDependencies {
+  readonly store: Store;
+  readonly workflows: WorkflowSet;
+  readonly connectors: ReadonlyMap<string, Connector>;
+  readonly clock: Clock;
+  readonly killSwitch: () => boolean;
+  /** Told when a run sleeps, so the scheduler can wake it. */
+  readonly onSleep: (runId: string, until: number) => void;
+  /** Told when a run ends or waits for a person. */
+  readonly onSettled?: (runId: string) => void;
+}
+
+/**
+ * Drives one run forward until it sleeps, waits for approval, or finishes. The decisions come
+ * from the pure state machine (`advanceRun`); this does the I/O around them.
+ *
+ * Invariant (effects at most once, never guessed): the intent of every action — run, step,
+ * attempt, idempotency key, resolved parameters — is committed BEFORE the connector is called,
+ * and the result after. A crash between the two leaves an open intent that recovery resolves:
+ * re-issued if the action is idempotent, `needs_attention` if not.
+ */
+export async function driveRun(
+  deps: ExecutorDependencies,
+  runId: string,
+  firstFeedback?: RunFeedback,
+): Promise<void> {
+  let feedback = firstFeedback;
+  const loaded = await deps.store.transaction(async (tx) => {
+    const run = await tx.getRun(runId);
+    if (!run || run.status === 'done') return undefined;
+    const event = await tx.getEvent(run.eventSeq);
+    return event && { run, event: event.envelope };
+  });
+  if (!loaded) return;
+  const { event } = loaded;
+  let run = loaded.run;
+  const workflow = deps.workflows.get(run.workflow);
+  if (!workflow || workflow.version !== run.version) {
+    await finishWithoutWorkflow(deps, run);
+    return;
+  }
+  const compiled = workflow.compiled;
+
+  for (let step = 0; step < 1000; step++) {
+    const now = deps.clock.now();
+    const context: RunContext = {
+      event,
+      run: { id: run.id, workflow: run.workflow, version: run.version, mode: run.mode },
+      now,
+      createdAt: run.createdAt,
+      killSwitch: deps.killSwitch(),
+    };
+    const { state, command } = advanceRun(compiled, context, run.state, feedback);
+    feedback = undefined;
+    const at = new Date(now).toISOString();
+
+    switch (command.kind) {
+      case 'finish': {
+        await deps.store.transaction(async (tx) => {
+          await tx.updateRun(run.id, {
+            status: 'done',
+            outcome: command.outcome,
+            reason: command.reason,
+            state,
+            wakeAt: null,
+            updatedAt: now,
+            finishedAt: now,
+          });
+          await tx.appendAudit({
+            at,
+            kind: 'run.finished',
+            runId: run.id,
+            data: { workflow: run.workflow, outcome: command.outcome, reason: command.reason },
+          });
+          await notify(tx, compiled.workflow.spec.notify ?? [], command.outcome, run, at);
+        });
+        deps.onSettled?.(run.id);
+        return;
+      }
+      case 'sleep': {
+        await deps.store.transaction(async (tx) => {
+          await tx.updateRun(run.id, { status: 'sleeping', state, wakeAt: command.until, updatedAt: now });
+          await tx.appendAudit({
+            at,
+            kind: 'run.sleeping',
+            runId: run.id,
+            data: { until: new Date(command.until).toISOString(), reason: command.reason },
+          });
+        });
+        deps.onSleep(run.id, command.until);
+        return;
+      }
+      case 'await-approval': {
+        await deps.store.transaction(async (tx) => {
+          await tx.updateRun(run.id, {
+            status: 'awaiting_approval',
+            state,
+            wakeAt: command.deadline ?? null,
+            updatedAt: now,
+          });
+          await tx.appendAudit({
+            at,
+            kind: 'approval.requested',
+            runId: run.id,
+            data: {
+              deadline: command.deadline === undefined ? null : new Date(command.deadline).toISOString(),
+              approvers: compiled.approval?.approvers ?? [],
+              preview: redactSecrets(command.preview),
+            },
+          });
+          await notify(tx, compiled.workflow.spec.notify ?? [], 'awaiting_approval', run, at);
+        });
+        if (command.deadline !== undefined) deps.onSleep(run.id, command.deadline);
+        deps.onSettled?.(run.id);
+        return;
+      }
+      case 'read':
+      case 'act': {
+        const attempt = await recordIntent(deps.store, run, state, command, now);
+        const timeoutMs = command.kind === 'act' ? command.timeoutMs : 30_000;
+        const result = await callAction(
+          deps.connectors,
+          command.action,
+          command.params,
+          timeoutMs,
+          command.kind === 'read' ? 'read-result' : 'act-result',
+        );
+        const finishedAt = deps.clock.now();
+        await deps.store.transaction(async (tx) => {
+          await tx.recordResult(attempt, resultRow(result), finishedAt);
+          await tx.appendAudit({
+            at: new Date(finishedAt).toISOString(),
+            kind: 'action.result',
+            runId: run.id,
+            data: {
+              step: attempt.stepId,
+              purpose: attempt.purpose,
+              attempt: attempt.attempt,
+              action: command.action.id,
+              ok: 'ok' in result && result.ok,
+              ...('ok' in result && !result.ok ? { failure: result.failure, error: result.message } : {}),
+              ms: finishedAt - now,
+            },
+          });
+          if (
+            command.kind === 'act' &&
+            command.purpose === 'step' &&
+            'ok' in result &&
+            result.ok &&
+            isWriteEffect(command.action.effect)
+          ) {
+            await tx.recordChange({
+              workflow: run.workflow,
+              resourceKey: run.resourceKey,
+              runId: run.id,
+              at: finishedAt,
+            });
+          }
+        });
+        run = { ...run, state, status: 'running' };
+        feedback = result;
+        break;
+      }
+    }
+  }
+  throw new Error(`run ${run.id} took more than 1000 commands: a bug`);
+}
+
+/** Commits the intent (and the state that led to it) before the call. */
+async function recordIntent(
+  store: Store,
+  run: RunRow,
+  state: RunState,
+  command: Extract<RunCommand, { kind: 'read' | 'act' }>,
+  now: number,
+): Promise<Pick<AttemptRow, 'runId' | 'stepId' | 'purpose' | 'attempt'>> {
+  const stepId =
+    command.kind === 'act'
+      ? command.stepId
+      : command.purpose === 'snapshot'
+        ? (command.stepId ?? '(snapshot)')
+        : `(${command.purpose}:${state.index})`;
+  const purpose = command.kind === 'act' ? command.purpose : command.purpose;
+  return store.transaction(async (tx) => {
+    // Attempt numbers come from the table, so an attempt re-issued after a crash gets a new row.
+    const previous = (await tx.listAttempts(run.id)).filter(
+      (a) => a.stepId === stepId && a.purpose === purpose,
+    );
+    const attempt = previous.reduce((max, a) => Math.max(max, a.attempt), 0) + 1;
+    const params = redactSecrets(command.params);
+    await tx.recordIntent({
+      runId: run.id,
+      stepId,
+      purpose,
+      attempt,
+      action: command.action.id,
+      idempotent: command.action.idempotent,
+      idempotencyKey: command.kind === 'act' ? command.idempotencyKey : `${run.id}:${stepId}:${purpose}`,
+      params,
+      intentAt: now,
+    });
+    await tx.updateRun(run.id, { status: 'running', state, wakeAt: null, updatedAt: now });
+    await tx.appendAudit({
+      at: new Date(now).toISOString(),
+      kind: 'action.intent',
+      runId: run.id,
+      data: {
+        step: stepId,
+        purpose,
+        attempt,
+        action: command.action.id,
+        effect: command.action.effect,
+        simulated: command.action.simulated,
+        params,
+      },
+    });
+    return { runId: run.id, stepId, purpose, attempt };
+  });
+}
+
+async function notify(
+  tx: StoreTransaction,
+  entries: readonly { channel: string; on: readonly string[] }[],
+  outcome: string,
+  run: RunRow,
+  at: string,
+): Promise<void> {
+  for (const entry of entries) {
+    if (!entry.on.includes(outcome)) continue;
+    // Delivery is the server's (issue: channels); the engine records what must be said, durably.
+    await tx.appendAudit({
+      at,
+      kind: 'notification.queued',
+      runId: run.id,
+      data: { channel: entry.channel, outcome, workflow: run.workflow },
+    });
+  }
+}
+
+async function finishWithoutWorkflow(deps: ExecutorDependencies, run: RunRow): Promise<void> {
+  const now = deps.clock.now();
+  const reason = `workflow ${run.workflow} version ${run.version} is no longer loaded; the run was not continued`;
+  await deps.store.transaction(async (tx) => {
+    await tx.updateRun(run.id, {
+      status: 'done',
+      outcome: 'needs_attention',
+      reason,
+      updatedAt: now,
+      finishedAt: now,
+    });
+    await tx.appendAudit({
+      at: new Date(now).toISOString(),
+      kind: 'run.finished',
+      runId: run.id,
+      data: { outcome: 'needs_attention', reason },
+    });
+  });
+}
+
+/** Feedback for a run found unfinished at start-up: its open intents say what was interrupted. */
+export async function recoveryFeedback(
+  store: Store,
+  run: RunRow,
+  now: number,
+): Promise<RunFeedback | undefined> {
+  return store.transaction(async (tx) => {
+    const open = await tx.openAttempts(run.id);
+    if (open.length === 0) return undefined;
+    for (const attempt of open) {
+      await tx.recordResult(
+        attempt,
+        { ok: false, error: 'interrupted: the engine stopped before the result was recorded' },
+        now,
+      );
+      await tx.appendAudit({
+        at: new Date(now).toISOString(),
+        kind: 'action.interrupted',
+        runId: run.id,
+        data: {
+          step: attempt.stepId,
+          purpose: attempt.purpose,
+          attempt: attempt.attempt,
+          action: attempt.action,
+          idempotent: attempt.idempotent,
+        },
+      });
+    }
+    // Reads are simply read again; only an interrupted act is news for the state machine.
+    return open.some((a) => a.purpose === 'step' || a.purpose === 'compensate')
+      ? { kind: 'interrupted' }
+      : undefined;
+  });
+}
+
+function resultRow(result: RunFeedback): NonNullable<AttemptRow['result']> {
+  if (result.kind !== 'read-result' && result.kind !== 'act-result')
+    return { ok: false, error: `unexpected feedback ${result.kind}` };
+  return result.ok
+    ? { ok: true, output: redactSecrets(result.output) }
+    : { ok: false, error: `${result.failure}: ${result.message}` };
+}
