@@ -41,7 +41,9 @@ export function parseBaseline(text: string): Baseline {
     !candidate ||
     candidate.version !== 1 ||
     !Array.isArray(candidate.findings) ||
-    !candidate.findings.every((f) => typeof f?.fingerprint === 'string')
+    !candidate.findings.every(
+      (f: unknown) => typeof (f as { fingerprint?: unknown } | null)?.fingerprint === 'string',
+    )
   ) {
     throw new Error(
       'is not a Rectify baseline (expected {"version": 1, "findings": [{"fingerprint": ...}]})',

@@ -40,7 +40,7 @@ export interface ReviewOptions {
 export interface ReviewResult {
   /** Every finding, suppressed ones included (marked), sorted by file and position. */
   readonly findings: readonly Finding[];
-    /** Rules that could not run (no config, no history), by id. */
+  /** Rules that could not run (no config, no history), by id. */
   readonly notRun: readonly string[];
   /**
    * Event fields that reach sensitive parameters and were cleared by a constraint, with the
@@ -54,7 +54,12 @@ export interface ClearedFlow {
   readonly file: string;
   readonly field: string;
   readonly via: readonly string[];
-  readonly sink: { readonly action: string; readonly param: string; readonly kind: string; readonly path: string };
+  readonly sink: {
+    readonly action: string;
+    readonly param: string;
+    readonly kind: string;
+    readonly path: string;
+  };
   readonly clearedBy: { readonly constraint: string; readonly path: string; readonly kind: string };
 }
 
@@ -129,8 +134,9 @@ export function reviewProject(input: ReviewInput, options: ReviewOptions): Revie
           config: primary?.config,
           tests,
           history,
-          report: (report) =>
-            place(rule, report, report.in === 'config' && primary ? primary.file : workflow.file),
+          report: (report) => {
+            place(rule, report, report.in === 'config' && primary ? primary.file : workflow.file);
+          },
         }),
       );
     }
@@ -145,7 +151,9 @@ export function reviewProject(input: ReviewInput, options: ReviewOptions): Revie
           config,
           raw: input.sources.get(file)?.value,
           workflows: input.workflows,
-          report: (report) => place(rule, report, file),
+          report: (report) => {
+            place(rule, report, file);
+          },
         }),
       );
     }
@@ -165,7 +173,9 @@ export function reviewProject(input: ReviewInput, options: ReviewOptions): Revie
   const unique = dedupe(findings);
   const suppressed = options.noIgnores ? unique : applySuppressions(unique, input.sources, options.today);
   const baselined = applyBaseline(suppressed, options.baseline);
-  const clearedFlows = rules.some((rule) => rule.meta.id === 'injection/event-to-sensitive-param') ? input.workflows.flatMap(clearedFlowsOf) : [];
+  const clearedFlows = rules.some((rule) => rule.meta.id === 'injection/event-to-sensitive-param')
+    ? input.workflows.flatMap(clearedFlowsOf)
+    : [];
   return { findings: sortFindings(baselined), notRun: [...notRun].sort(), clearedFlows };
 }
 
@@ -362,8 +372,17 @@ function clearedFlowsOf(workflow: CompiledWorkflow): ClearedFlow[] {
       file: workflow.file,
       field: flow.field,
       via: flow.via,
-      sink: { action: flow.sink.action.id, param: flow.sink.param, kind: flow.sink.kind, path: formatPath(flow.sink.path) },
-      clearedBy: { constraint: flow.clearedBy.constraint, path: formatPath(flow.clearedBy.path), kind: flow.clearedBy.kind },
+      sink: {
+        action: flow.sink.action.id,
+        param: flow.sink.param,
+        kind: flow.sink.kind,
+        path: formatPath(flow.sink.path),
+      },
+      clearedBy: {
+        constraint: flow.clearedBy.constraint,
+        path: formatPath(flow.clearedBy.path),
+        kind: flow.clearedBy.kind,
+      },
     });
   }
   return flows;

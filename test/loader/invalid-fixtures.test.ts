@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../src/connectors/catalog.js';
@@ -139,17 +139,12 @@ describe('generated invalid files', () => {
  */
 const crossFileCodes = new Set(['duplicate-workflow-name', 'unknown-workflow']);
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = `${dir}/${name}`;
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') ? [path] : [];
-  });
-}
-
 describe('the fixture corpus', () => {
   it('demonstrates every diagnostic code the loader can emit', () => {
-        const documentation = readFileSync(fileURLToPath(new URL('../../docs/diagnostics.md', import.meta.url)), 'utf8');
+    const documentation = readFileSync(
+      fileURLToPath(new URL('../../docs/diagnostics.md', import.meta.url)),
+      'utf8',
+    );
     const codes = new Set(
       [...documentation.matchAll(/^\| `([a-z-]+)`(?: \/ `([a-z-]+)`)? \|/gm)]
         .flatMap((m) => [m[1], m[2]])

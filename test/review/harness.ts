@@ -75,7 +75,7 @@ export function reviewFixture(file: string): {
   const text = readFileSync(file, 'utf8');
   const header = readHeader(text, file);
   // A fixture of review/invalid-file is meant not to load; every other one must.
-  const primary = load(file, text, file.includes(`${'review'}/invalid-file`));
+  const primary = load(file, text, file.includes('review/invalid-file'));
   const results: LoadResult[] = [primary];
   if (primary.document?.kind === 'Config') results.push(load(join(reviewFixtures, 'clean-workflow.yaml')));
   else if (header.config) results.push(load(header.config));

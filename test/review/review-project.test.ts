@@ -55,8 +55,9 @@ describe('reviewProject', () => {
     const pointing: Rule = {
       ...throwing,
       meta: { ...throwing.meta, id: 'trigger/points' },
-      checkWorkflow: (context) =>
-        context.report({ messageId: 'x', path: ['spec', 'steps', 0, 'with', 'bucket'] }),
+      checkWorkflow: (context) => {
+        context.report({ messageId: 'x', path: ['spec', 'steps', 0, 'with', 'bucket'] });
+      },
     };
     const { findings } = reviewProject(inputOf([clean(), config()]), {
       catalog,

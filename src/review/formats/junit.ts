@@ -47,7 +47,8 @@ function xml(text: string): string {
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       .replace(/"/g, '&quot;')
-      // Characters XML 1.0 cannot carry at all.
+      // Characters XML 1.0 cannot carry at all; removing exactly these is the point.
+      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
   );
 }
