@@ -14,7 +14,11 @@ function sourceFiles(dir: string): string[] {
 /** Codes documented in docs/diagnostics.md: the first column of its tables. */
 function documentedCodes(): Set<string> {
   const text = readFileSync(join(root, 'docs', 'diagnostics.md'), 'utf8');
-  return new Set([...text.matchAll(/^\| `([a-z-]+)`(?: \/ `([a-z-]+)`)? \|/gm)].flatMap((m) => [m[1], m[2]]).filter((c): c is string => !!c));
+  return new Set(
+    [...text.matchAll(/^\| `([a-z-]+)`(?: \/ `([a-z-]+)`)? \|/gm)]
+      .flatMap((m) => [m[1], m[2]])
+      .filter((c): c is string => !!c),
+  );
 }
 
 /** Codes the loader can emit: literals passed where diagnostics are made. */
@@ -28,11 +32,15 @@ function emittedCodes(): Set<string> {
     /\bparams: \{ code: '([a-z]+(?:-[a-z]+)+)'/g,
     /'(?:file-too-large|not-yaml|empty-file)'/g,
   ];
-  for (const file of sourceFiles(join(root, 'src', 'core')).concat(sourceFiles(join(root, 'src', 'project')))) {
+  for (const file of sourceFiles(join(root, 'src', 'core')).concat(
+    sourceFiles(join(root, 'src', 'project')),
+  )) {
     const text = readFileSync(file, 'utf8');
-    for (const pattern of patterns) for (const match of text.matchAll(pattern)) codes.add(match[1] ?? match[0].slice(1, -1));
+    for (const pattern of patterns)
+      for (const match of text.matchAll(pattern)) codes.add(match[1] ?? match[0].slice(1, -1));
     // Conditional codes: `x ? 'a' : 'b'` assigned to `code`.
-    for (const match of text.matchAll(/code = [^;]+;/g)) for (const inner of match[0].matchAll(/'([a-z]+(?:-[a-z]+)+)'/g)) codes.add(inner[1] ?? '');
+    for (const match of text.matchAll(/code = [^;]+;/g))
+      for (const inner of match[0].matchAll(/'([a-z]+(?:-[a-z]+)+)'/g)) codes.add(inner[1] ?? '');
   }
   return codes;
 }
@@ -47,7 +55,9 @@ describe('docs/diagnostics.md', () => {
   });
 
   it('documents no code that the source no longer has', () => {
-    const sources = sourceFiles(join(root, 'src')).map((file) => readFileSync(file, 'utf8')).join('\n');
+    const sources = sourceFiles(join(root, 'src'))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
     const stale = [...documentedCodes()].filter((code) => !sources.includes(`'${code}'`));
     expect(stale).toEqual([]);
   });

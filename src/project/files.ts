@@ -41,7 +41,10 @@ export async function discoverYamlFiles(paths: readonly string[], cwd: string): 
         // A workflow named on its own is reviewed with its tests, which stand beside it.
         const tests = absolute.replace(/\.(ya?ml)$/i, '.test.$1');
         if (tests !== absolute && !absolute.match(/\.test\.ya?ml$/i)) {
-          const found = await stat(tests).then((s) => s.isFile(), () => false);
+          const found = await stat(tests).then(
+            (s) => s.isFile(),
+            () => false,
+          );
           if (found) add(tests);
         }
       }
