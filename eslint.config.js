@@ -25,10 +25,38 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'fs', 'path', 'http', 'child_process'], message: 'core is pure: do I/O at the edges.' }, { group: ['../../cli/*', '../../engine/*', '../../connectors/*', '../cli/*', '../engine/*', '../connectors/*'], message: 'core imports nothing from the rest.' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'child_process'],
+              message: 'core is pure: do I/O at the edges.',
+            },
+            {
+              group: [
+                '../../cli/*',
+                '../../engine/*',
+                '../../connectors/*',
+                '../cli/*',
+                '../engine/*',
+                '../connectors/*',
+              ],
+              message: 'core imports nothing from the rest.',
+            },
+          ],
+        },
       ],
       'no-restricted-globals': ['error', { name: 'process', message: 'core is pure.' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'core has no clock: pass time in.' }, { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'core has no clock: pass time in.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'core has no clock: pass time in.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'core has no clock: pass time in.',
+        },
+      ],
     },
   },
   {
