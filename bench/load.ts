@@ -6,13 +6,10 @@
 import { defaultCatalog } from '../src/connectors/catalog.js';
 import { loadDocument } from '../src/core/loader/load-document.js';
 import { generateWorkflowYaml } from './generate-workflows.js';
+import { numberFlag, summarise } from './stats.js';
 
-const argValue = (flag: string, fallback: number): number => {
-  const index = process.argv.indexOf(flag);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
-const count = argValue('--count', 1000);
-const passes = argValue('--passes', 5);
+const count = numberFlag('--count', 1000);
+const passes = numberFlag('--passes', 5);
 
 const catalog = defaultCatalog();
 const texts = Array.from({ length: count }, (_, i) => generateWorkflowYaml(i));
@@ -28,15 +25,11 @@ function pass(): number {
 }
 
 const timings = Array.from({ length: passes }, pass);
-const sorted = [...timings].sort((a, b) => a - b);
-const round = (ms: number) => Math.round(ms * 10) / 10;
 console.log(
   JSON.stringify({
     benchmark: 'load',
     workflows: count,
-    ms: round(sorted[Math.floor(sorted.length / 2)] ?? 0),
-    coldMs: round(timings[0] ?? 0),
-    minMs: round(sorted[0] ?? 0),
+    ...summarise(timings),
     passes,
     targetMs: 500,
     node: process.version,

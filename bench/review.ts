@@ -11,13 +11,10 @@ import type { SourceDocument } from '../src/core/loader/source-document.js';
 import { allRules } from '../src/review/registry.js';
 import { reviewProject, type ReviewInput } from '../src/review/review-project.js';
 import { generateWorkflowYaml } from './generate-workflows.js';
+import { numberFlag, summarise } from './stats.js';
 
-const argValue = (flag: string, fallback: number): number => {
-  const index = process.argv.indexOf(flag);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
-const count = argValue('--count', 1000);
-const passes = argValue('--passes', 5);
+const count = numberFlag('--count', 1000);
+const passes = numberFlag('--passes', 5);
 const catalog = defaultCatalog();
 
 const configText = readFileSync(join(import.meta.dirname, 'review-config.yaml'), 'utf8');
@@ -50,17 +47,13 @@ for (let pass = 0; pass < passes; pass++) {
   findings = reviewProject(fresh, { catalog, today: '2026-11-27' }).findings.length;
   timings.push(performance.now() - started);
 }
-const sorted = [...timings].sort((a, b) => a - b);
-const round = (ms: number) => Math.round(ms * 10) / 10;
 console.log(
   JSON.stringify({
     benchmark: 'review',
     workflows: input.workflows.length,
     rules: allRules.length,
     findings,
-    ms: round(sorted[Math.floor(sorted.length / 2)] ?? 0),
-    coldMs: round(timings[0] ?? 0),
-    minMs: round(sorted[0] ?? 0),
+    ...summarise(timings),
     passes,
     targetMs: 1000,
     node: process.version,

@@ -61,13 +61,7 @@ export function checkConfig(collector: DiagnosticCollector, config: Config, cata
   });
 
   const unknownAction = (path: PathSegment[], id: string) => {
-    const suggestion = catalog.suggest(id);
-    collector.add(
-      path,
-      'unknown-action',
-      `unknown action \`${id}\``,
-      suggestion ? `did you mean \`${suggestion}\`?` : 'run `rectify actions` to list the catalog',
-    );
+    collector.unknownAction(path, id, catalog);
   };
   config.sources.forEach((source, index) => {
     if (source.type !== 'schedule') return;

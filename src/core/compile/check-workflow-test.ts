@@ -18,14 +18,7 @@ export function checkWorkflowTest(
       const action = catalog.get(actionId);
       const path = ['cases', index, 'state', actionId];
       if (!action) {
-        const suggestion = catalog.suggest(actionId);
-        collector.add(
-          path,
-          'unknown-action',
-          `unknown action \`${actionId}\``,
-          suggestion ? `did you mean \`${suggestion}\`?` : 'run `rectify actions` to list the catalog',
-          'key',
-        );
+        collector.unknownAction(path, actionId, catalog, 'key');
       } else if (action.effect !== 'read') {
         collector.add(
           path,
@@ -40,13 +33,7 @@ export function checkWorkflowTest(
     }
     for (const [actionIndex, actionId] of (testCase.expect.actions ?? []).entries()) {
       if (!catalog.has(actionId)) {
-        const suggestion = catalog.suggest(actionId);
-        collector.add(
-          ['cases', index, 'expect', 'actions', actionIndex],
-          'unknown-action',
-          `unknown action \`${actionId}\``,
-          suggestion ? `did you mean \`${suggestion}\`?` : 'run `rectify actions` to list the catalog',
-        );
+        collector.unknownAction(['cases', index, 'expect', 'actions', actionIndex], actionId, catalog);
       }
     }
   });

@@ -1,3 +1,4 @@
+import type { ActionCatalog } from '../catalog/catalog.js';
 import type { ExpressionProblem } from '../expr/compile-expression.js';
 import type { Diagnostic } from '../loader/diagnostic.js';
 import type { PathSegment, SourceDocument } from '../loader/source-document.js';
@@ -51,6 +52,23 @@ export class DiagnosticCollector {
         hint ?? problem.hint ?? expressionHints[problem.code],
         { startOffset: from, endOffset: to },
       ),
+    );
+  }
+
+  /** An action id the catalog does not have, with the closest one it does. */
+  unknownAction(
+    path: readonly PathSegment[],
+    id: string,
+    catalog: ActionCatalog,
+    target: 'value' | 'key' = 'value',
+  ): void {
+    const suggestion = catalog.suggest(id);
+    this.add(
+      path,
+      'unknown-action',
+      `unknown action \`${id}\``,
+      suggestion ? `did you mean \`${suggestion}\`?` : 'run `rectify actions` to list the catalog',
+      target,
     );
   }
 

@@ -41,13 +41,7 @@ export function compileWorkflow(
   const resolveAction = (id: string, path: PathSegment[], read: boolean): ActionDefinition | undefined => {
     const action = catalog.get(id);
     if (!action) {
-      const suggestion = catalog.suggest(id);
-      collector.add(
-        path,
-        'unknown-action',
-        `unknown action \`${id}\``,
-        suggestion ? `did you mean \`${suggestion}\`?` : 'run `rectify actions` to list the catalog',
-      );
+      collector.unknownAction(path, id, catalog);
       return undefined;
     }
     if (read && action.effect !== 'read') {

@@ -1,5 +1,6 @@
 import { ParseError, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
 import { didYouMean } from '../did-you-mean.js';
+import { childrenOf } from './ast.js';
 import { environmentFor, expressionLimits } from './environment.js';
 import { fromCel } from './values.js';
 import { scopeVariables, type ExpressionScope } from './variables.js';
@@ -148,7 +149,7 @@ export function findStepReferences(root: ASTNode): StepReference[] {
     ) {
       found.push({ stepId: node.args[1].args, start: node.range.start, end: node.range.end });
     }
-    for (const child of children(node)) visit(child);
+    for (const child of childrenOf(node)) visit(child);
   };
   visit(root);
   return found;
@@ -156,34 +157,6 @@ export function findStepReferences(root: ASTNode): StepReference[] {
 
 function isStepsRoot(node: ASTNode): boolean {
   return node.op === 'id' && node.args === 'steps';
-}
-
-function children(node: ASTNode): ASTNode[] {
-  switch (node.op) {
-    case 'value':
-    case 'id':
-      return [];
-    case '.':
-    case '.?':
-      return [node.args[0]];
-    case 'call':
-      return node.args[1];
-    case 'rcall':
-      return [node.args[1], ...node.args[2]];
-    case 'list':
-      return node.args;
-    case 'map':
-      return node.args.flat();
-    case '!_':
-    case '-_':
-      return [node.args];
-    default:
-      return Array.isArray(node.args) ? (node.args as unknown[]).filter(isAstNode) : [];
-  }
-}
-
-function isAstNode(value: unknown): value is ASTNode {
-  return typeof value === 'object' && value !== null && 'op' in value && 'range' in value;
 }
 
 const knownFields = [
@@ -246,7 +219,7 @@ function findInvalidPattern(root: ASTNode): ExpressionProblem | undefined {
         }
       }
     }
-    for (const child of children(node)) visit(child);
+    for (const child of childrenOf(node)) visit(child);
   };
   visit(root);
   return found;

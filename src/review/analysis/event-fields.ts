@@ -1,3 +1,4 @@
+import { childrenOf } from '../../core/expr/ast.js';
 import type { ASTNode } from '@marcbachmann/cel-js';
 
 /**
@@ -68,27 +69,4 @@ function join(base: string, key: string): string {
   return base === '' ? key : `${base}.${key}`;
 }
 
-/** The operand nodes of a node. */
-export function childrenOf(node: ASTNode): ASTNode[] {
-  switch (node.op) {
-    case 'value':
-    case 'id':
-      return [];
-    case '.':
-    case '.?':
-      return [node.args[0]];
-    case 'call':
-      return node.args[1];
-    case 'rcall':
-      return [node.args[1], ...node.args[2]];
-    case 'list':
-      return node.args;
-    case 'map':
-      return node.args.flat();
-    case '!_':
-    case '-_':
-      return [node.args];
-    default:
-      return [...(node.args as readonly ASTNode[])];
-  }
-}
+export { childrenOf };

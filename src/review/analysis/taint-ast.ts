@@ -6,13 +6,7 @@
  * know: a future cel-js version with new node kinds makes the analyses more conservative, never
  * makes them throw.
  */
-
-/** A node as the analyses see it. */
-export interface AstNode {
-  readonly op: string;
-  readonly args: unknown;
-  readonly range: { readonly start: number; readonly end: number };
-}
+import { childrenOf, isNode, type AstNode } from '../../core/expr/ast.js';
 
 /**
  * A segment of a field path: a key, a list index, `*` for an index computed at run time, or
@@ -22,41 +16,7 @@ export const anyIndex: unique symbol = Symbol('any index');
 export const everyElement: unique symbol = Symbol('every element');
 export type FieldSegment = string | number | typeof anyIndex | typeof everyElement;
 
-export function isNode(value: unknown): value is AstNode {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as { op?: unknown; range?: unknown };
-  if (typeof candidate.op !== 'string') return false;
-  const range = candidate.range as { start?: unknown; end?: unknown } | undefined;
-  return typeof range === 'object' && typeof range.start === 'number' && typeof range.end === 'number';
-}
-
-/** The node's operand nodes, in source order; for an unknown op, every node found in `args`. */
-export function childrenOf(node: AstNode): AstNode[] {
-  const args = node.args;
-  switch (node.op) {
-    case 'value':
-    case 'id':
-      return [];
-    case '.':
-    case '.?':
-      return Array.isArray(args) ? args.slice(0, 1).filter(isNode) : [];
-    case 'call':
-      return Array.isArray(args) && Array.isArray(args[1]) ? (args[1] as unknown[]).filter(isNode) : [];
-    case 'rcall':
-      return Array.isArray(args)
-        ? [args[1], ...(Array.isArray(args[2]) ? (args[2] as unknown[]) : [])].filter(isNode)
-        : [];
-    case 'map':
-      return Array.isArray(args)
-        ? (args as unknown[])
-            .flatMap((e): unknown[] => (Array.isArray(e) ? (e as unknown[]) : []))
-            .filter(isNode)
-        : [];
-    default:
-      if (isNode(args)) return [args];
-      return Array.isArray(args) ? (args as unknown[]).filter(isNode) : [];
-  }
-}
+export { childrenOf, isNode, type AstNode } from '../../core/expr/ast.js';
 
 /** Binary operands `[left, right]`, when the node has exactly two. */
 export function operands(node: AstNode): [AstNode, AstNode] | undefined {
