@@ -26,39 +26,86 @@ export type AuditEntry = Pick<AuditRecord, 'at' | 'kind' | 'runId' | 'data'>;
 export const genesisHash = '0'.repeat(64);
 
 export function hashRecord(record: Omit<AuditRecord, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson({ seq: record.seq, at: record.at, kind: record.kind, runId: record.runId, data: record.data, prevHash: record.prevHash })).digest('hex');
+  const { seq, at, kind, runId, data, prevHash } = record;
+  return createHash('sha256').update(canonicalJson({ seq, at, kind, runId, data, prevHash })).digest('hex');
 }
 
 /** Seals an entry as the record after `previous` (or the first). */
-export function sealRecord(entry: AuditEntry, previous: { seq: number; hash: string } | undefined): AuditRecord {
-  const unsealed = { ...entry, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? genesisHash };
+export function sealRecord(
+  entry: AuditEntry,
+  previous: { seq: number; hash: string } | undefined,
+): AuditRecord {
+  const unsealed = {
+    at: entry.at,
+    kind: entry.kind,
+    runId: entry.runId,
+    data: entry.data,
+    seq: (previous?.seq ?? 0) + 1,
+    prevHash: previous?.hash ?? genesisHash,
+  };
   return { ...unsealed, hash: hashRecord(unsealed) };
 }
 
 export type ChainVerdict =
-  | { readonly ok: true; readonly records: number; readonly lastHash: string }
+  | { readonly ok: true; readonly records: number; readonly lastSeq: number; readonly lastHash: string }
   | { readonly ok: false; readonly records: number; readonly firstBad: number; readonly problem: string };
 
 /**
  * Walks records in storage order and checks the chain. Reports the first record that is not
  * what the chain says should be there: modified (its hash does not match its content), or with
  * the wrong predecessor or sequence number (one deleted, inserted or moved before it).
+ *
+ * `after` continues a chain verified up to that record (paging through a long log); by default
+ * the chain starts at the genesis. Removing the newest records leaves a chain that verifies:
+ * compare the end with the head the store keeps (`verifyAudit`).
+ * @example verifyChain(await tx.auditRecords(0, 1000)) // { ok: true, records: 12, lastSeq: 12, lastHash: '9f...' }
  */
-export function verifyChain(records: Iterable<AuditRecord>): ChainVerdict {
-  let previous: { seq: number; hash: string } | undefined;
+export function verifyChain(
+  records: Iterable<AuditRecord>,
+  after?: { readonly seq: number; readonly hash: string },
+): ChainVerdict {
+  let previous = after;
   let count = 0;
   for (const record of records) {
     count++;
     const expectedSeq = (previous?.seq ?? 0) + 1;
     const expectedPrev = previous?.hash ?? genesisHash;
     if (hashRecord(record) !== record.hash) {
-      return { ok: false, records: count, firstBad: record.seq, problem: `record ${record.seq} was modified: its content does not match its hash` };
+      return {
+        ok: false,
+        records: count,
+        firstBad: record.seq,
+        problem: `record ${record.seq} was modified: its content does not match its hash`,
+      };
     }
-    if (record.seq !== expectedSeq || record.prevHash !== expectedPrev) {
-      const what = record.seq > expectedSeq ? `record ${expectedSeq}${record.seq - expectedSeq > 1 ? `..${record.seq - 1}` : ''} is missing before it` : record.prevHash !== expectedPrev ? 'it does not follow the record before it (inserted or moved)' : 'its sequence number is out of order';
-      return { ok: false, records: count, firstBad: record.seq, problem: `the chain breaks at record ${record.seq}: ${what}` };
+    if (record.seq > expectedSeq) {
+      const missing = `${expectedSeq}${record.seq - expectedSeq > 1 ? `..${record.seq - 1}` : ''}`;
+      return {
+        ok: false,
+        records: count,
+        firstBad: record.seq,
+        problem: `the chain breaks at record ${record.seq}: record ${missing} is missing before it`,
+      };
+    }
+    if (record.seq < expectedSeq) {
+      return {
+        ok: false,
+        records: count,
+        firstBad: record.seq,
+        problem: `the chain breaks at record ${record.seq}: its sequence number is out of order`,
+      };
+    }
+    if (record.prevHash !== expectedPrev) {
+      // Either this record was inserted or moved here, or the one before it was rewritten with a
+      // recomputed hash: the chain cannot tell which, only that it breaks here.
+      return {
+        ok: false,
+        records: count,
+        firstBad: record.seq,
+        problem: `the chain breaks at record ${record.seq}: it does not follow the record before it (inserted or moved here, or record ${record.seq - 1} was rewritten)`,
+      };
     }
     previous = record;
   }
-  return { ok: true, records: count, lastHash: previous?.hash ?? genesisHash };
+  return { ok: true, records: count, lastSeq: previous?.seq ?? 0, lastHash: previous?.hash ?? genesisHash };
 }

@@ -145,13 +145,26 @@ export async function ingestEvent(
       }) as Record<string, unknown>,
     });
     if (decision.pause) {
-      await tx.setPause(row.workflow, true, decision.reason ?? 'limit exceeded', context.now);
+      await tx.setPause(row.workflow, true, decision.pause, context.now);
       await tx.appendAudit({
         at,
         kind: 'workflow.paused',
         runId,
         data: { workflow: row.workflow, reason: decision.reason },
       });
+    }
+    // Non-run outcomes are outcomes too: `notify: on: [paused]` must hear about a pause; once,
+    // when it happens, not again for every event of a storm against the paused workflow.
+    if (decision.outcome && (decision.outcome !== 'paused' || decision.pause)) {
+      for (const entry of workflow.compiled.workflow.spec.notify ?? []) {
+        if (!entry.on.includes(decision.outcome)) continue;
+        await tx.appendAudit({
+          at,
+          kind: 'notification.queued',
+          runId,
+          data: { channel: entry.channel, outcome: decision.outcome, workflow: row.workflow },
+        });
+      }
     }
     runs.push({ workflow: row.workflow, runId, outcome: row.outcome });
   }
@@ -162,7 +175,8 @@ interface Decision {
   readonly outcome?: RunOutcome;
   readonly reason?: string;
   readonly dedupeKey: string | null;
-  readonly pause?: boolean;
+  /** Pause the workflow, for this reason (the limit exceeded). */
+  readonly pause?: string;
 }
 
 async function decide(
@@ -186,7 +200,7 @@ async function decide(
   if (pause.paused)
     return {
       outcome: 'paused',
-      reason: `the workflow is paused${pause.reason ? `: ${pause.reason}` : ''}; a person resumes it`,
+      reason: `the workflow is paused${pause.reason ? ` (${pause.reason})` : ''}; a person resumes it`,
       dedupeKey: null,
     };
 
@@ -224,8 +238,13 @@ async function decide(
     if (limits.rate && (await tx.countRunsStarted(name, context.now - limits.rate.perMs)) >= limits.rate.max)
       return `rate limit of ${limits.rate.max} runs per ${limits.rate.perMs / 1000}s reached`;
     if (limits.blastRadius && compiled.writes) {
-      const changed = await tx.changedResources(name, context.now - limits.blastRadius.perMs);
-      if (!changed.includes(event.resource.id) && changed.length >= limits.blastRadius.max)
+      // Resources of runs under way count as changed: they will be, and a storm of events must
+      // not start more runs than the limit allows before the first of them writes.
+      const changed = new Set([
+        ...(await tx.changedResources(name, context.now - limits.blastRadius.perMs)),
+        ...(await tx.resourcesInFlight(name)),
+      ]);
+      if (!changed.has(event.resource.id) && changed.size >= limits.blastRadius.max)
         return `blast radius of ${limits.blastRadius.max} resources per ${limits.blastRadius.perMs / 1000}s reached`;
     }
     return undefined;
@@ -237,7 +256,7 @@ async function decide(
         outcome: 'paused',
         reason: `${reason}: the workflow is paused until a person resumes it`,
         dedupeKey,
-        pause: true,
+        pause: reason,
       };
     return {
       outcome: 'rate-limited',

@@ -110,9 +110,13 @@ export interface StoreTransaction {
   listRuns(filter: RunFilter): Promise<RunRow[]>;
   /** Runs that are not done: what recovery resumes. */
   unfinishedRuns(): Promise<RunRow[]>;
-  /** Sleeping runs due by `now`, soonest first. */
+  /**
+   * Runs with a timer due by `now`, soonest first: sleeping runs (settle, retry backoff, verify
+   * delay) and runs awaiting approval whose deadline passed. The same set `nextWake` looks at, so
+   * a scheduler that sleeps until `nextWake()` always finds work in `dueRuns` then.
+   */
   dueRuns(now: number, limit: number): Promise<RunRow[]>;
-  /** When the next sleeping run is due, if any. */
+  /** When the next timer is due (a sleeping run, an approval deadline), if any. */
   nextWake(): Promise<number | null>;
 
   /** Runs of a workflow created since `since` (rate limit), and those not done (concurrency). */
@@ -123,6 +127,11 @@ export interface StoreTransaction {
 
   /** Distinct resources a workflow changed since `since` (blast radius). */
   changedResources(workflow: string, since: number): Promise<string[]>;
+  /**
+   * Distinct resources of a workflow's runs that are not done (blast radius): changes under way.
+   * Without them, runs created together in a storm would all pass the limit before any wrote.
+   */
+  resourcesInFlight(workflow: string): Promise<string[]>;
   recordChange(change: { workflow: string; resourceKey: string; runId: string; at: number }): Promise<void>;
 
   /** MUST be called before a connector is called: the intent survives a crash. */
@@ -135,6 +144,16 @@ export interface StoreTransaction {
   /** Attempts of a run with an intent and no result: interrupted calls. */
   openAttempts(runId: string): Promise<AttemptRow[]>;
   listAttempts(runId: string): Promise<AttemptRow[]>;
+  /**
+   * What the next intent of a run's step (for a purpose) needs, without reading every attempt:
+   * its number, one more than the highest recorded (1 for the first; from the table, so an
+   * attempt re-issued after a crash gets a new row), and the latest intent time of the run.
+   */
+  nextAttempt(
+    runId: string,
+    stepId: string,
+    purpose: AttemptRow['purpose'],
+  ): Promise<{ attempt: number; lastIntentAt: number | null }>;
 
   /** Workflow controls: paused by a limit or a person. */
   getPause(workflow: string): Promise<{ paused: boolean; reason: string | null }>;

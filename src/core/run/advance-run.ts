@@ -132,12 +132,13 @@ const phaseHandlers: Record<RunState['phase'], Handler> = {
         return { state: { ...decided, phase: 'steps', index: 0, attempt: 1 } };
       return finish(decided, 'rejected', 'approval timed out (onTimeout: abort)');
     }
-    const required =
-      approval.when === 'always'
-        ? true
-        : approval.when === 'never'
-          ? false
-          : holds(approval.when, celVariables(context, state)).holds;
+    // Fails closed: a condition that cannot be evaluated (a missing field, not a boolean) asks a
+    // person, rather than letting a write through unapproved.
+    const verdict =
+      approval.when === 'always' || approval.when === 'never'
+        ? { holds: approval.when === 'always' }
+        : holds(approval.when, celVariables(context, state));
+    const required = verdict.holds || verdict.error !== undefined;
     if (!required) return next;
     const deadline =
       state.approval?.deadline ??
@@ -324,7 +325,13 @@ function readCheck(
     return finish(state, 'failed', `${purpose} parameters could not be resolved: ${params.error}`);
   return {
     state,
-    command: { kind: 'read', purpose, action: check.action, params: params.value as Record<string, unknown> },
+    command: {
+      kind: 'read',
+      purpose,
+      action: check.action,
+      params: params.value as Record<string, unknown>,
+      timeoutMs: check.timeoutMs,
+    },
   };
 }
 
@@ -381,8 +388,10 @@ function actOrPlan(
         'cancelled',
         `the kill switch is on: ${step.id} (${step.action.id}) was not started`,
       );
-    const snapshot = snapshotRead(step, resolved, context, withParams);
-    if (snapshot && record.snapshot === undefined) return snapshot;
+    if (record.snapshot === undefined) {
+      const snapshot = snapshotRead(workflow, step, resolved, context, withParams);
+      if (snapshot) return snapshot;
+    }
   }
   return {
     state: withParams,
@@ -400,6 +409,7 @@ function actOrPlan(
 }
 
 function snapshotRead(
+  workflow: CompiledWorkflow,
   step: CompiledStep,
   params: Record<string, unknown>,
   context: RunContext,
@@ -413,15 +423,15 @@ function snapshotRead(
     params: toCel(params),
     snapshot: {},
   });
+  // Through failStep, like any other failure of the step: the run ends `done` (not with a stray
+  // `finish` in the middle of the steps phase) and steps already done are compensated.
   if (!resolved.ok)
-    return {
+    return failStep(
+      workflow,
       state,
-      command: {
-        kind: 'finish',
-        outcome: 'failed',
-        reason: `snapshot parameters of ${step.id}: ${resolved.error}`,
-      },
-    };
+      step.id,
+      `snapshot parameters of ${step.id} could not be resolved: ${resolved.error}`,
+    );
   return {
     state,
     command: {
@@ -430,6 +440,7 @@ function snapshotRead(
       stepId: step.id,
       action: step.rollback.snapshot,
       params: resolved.value as Record<string, unknown>,
+      timeoutMs: step.timeoutMs,
     },
   };
 }

@@ -12,6 +12,8 @@ export type RunCommand =
       readonly params: Record<string, unknown>;
       /** The step a snapshot is for. */
       readonly stepId?: string;
+      /** The check's `timeout` (a snapshot: its step's); the read fails after it. */
+      readonly timeoutMs: number;
     }
   | {
       readonly kind: 'act';
