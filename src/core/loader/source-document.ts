@@ -104,6 +104,28 @@ export class SourceDocument {
     try {
       documents = loadAll(text, { maxAliases: loaderLimits.maxAliasCount, maxDepth: loaderLimits.maxDepth });
     } catch (error) {
+      // Too deep to be a workflow, and too deep to hand to the second parser: the `yaml` package
+      // recurses, and hostile nesting can exhaust V8 itself (a crash no try/catch stops).
+      const message = coerceError(error).message;
+      if (/maxDepth/.test(message)) {
+        const position = (error as { mark?: { position?: number } }).mark?.position ?? 0;
+        const source = new SourceDocument(file, text, undefined);
+        return {
+          source,
+          diagnostics: [
+            source.at(
+              [],
+              'yaml-syntax',
+              `nesting is deeper than ${loaderLimits.maxDepth} levels`,
+              'a workflow is a few levels deep: this file is not one',
+              {
+                startOffset: position,
+                endOffset: position + 1,
+              },
+            ),
+          ],
+        };
+      }
       return SourceDocument.parseSlowly(file, text, error);
     }
     if (documents.length === 0) {
