@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { defaultCatalog } from '../connectors/catalog.js';
 import { registerActions } from './commands/actions.js';
+import { registerAudit } from './commands/audit.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReview } from './commands/review.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import type { CommandContext } from './context.js';
@@ -37,8 +40,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerPlan(program, context);
   registerSchema(program, context);
   registerActions(program, context);
-  for (const command of program.commands)
-    command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  registerRun(program, context);
+  registerRuns(program, context);
+  registerAudit(program, context);
+  // Subcommands too (`runs list`): a usage error must come back here, never exit the process.
+  const configure = (commands: readonly Command[]): void => {
+    for (const command of commands) {
+      command.exitOverride().showHelpAfterError('(run with --help for usage)');
+      configure(command.commands);
+    }
+  };
+  configure(program.commands);
 
   try {
     await program.parseAsync(argv);
