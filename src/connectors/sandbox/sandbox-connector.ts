@@ -27,8 +27,6 @@ export function sandboxConnector(
 ): SandboxConnector {
   const faults = new SandboxFaultPlan(options.faults);
   const text = (params: Record<string, unknown>, key: string): string => String(params[key]);
-  const record = (action: string, params: Record<string, unknown>) =>
-    world.writes.push({ action, params: { ...params } });
   const missing = (what: string) => new ActionFailure(`[SIMULATED] ${what} does not exist`, 'non-retryable');
 
   const bucketState = (bucket: string) => {
@@ -62,41 +60,30 @@ export function sandboxConnector(
     'sandbox.bucket.get': (params) => bucketState(text(params, 'bucket')),
     'sandbox.bucket.list': () => ({ items: [...world.buckets.keys()].sort().map(bucketState) }),
     'sandbox.bucket.set-access': (params) => {
-      const bucket = world.buckets.get(text(params, 'bucket'));
-      if (!bucket) throw missing(`bucket ${text(params, 'bucket')}`);
-      bucket.access = params.access === 'public' ? 'public' : 'private';
-      record('sandbox.bucket.set-access', params);
+      if (!world.write('sandbox.bucket.set-access', params))
+        throw missing(`bucket ${text(params, 'bucket')}`);
       return bucketState(text(params, 'bucket'));
     },
     'sandbox.role.get': (params) => roleState(text(params, 'database'), text(params, 'role')),
     'sandbox.role.set-login': (params) => {
-      const role = world.roles.get(`${text(params, 'database')}/${text(params, 'role')}`);
-      if (!role) throw missing(`role ${text(params, 'role')} in ${text(params, 'database')}`);
-      role.login = params.login === true;
-      record('sandbox.role.set-login', params);
+      if (!world.write('sandbox.role.set-login', params))
+        throw missing(`role ${text(params, 'role')} in ${text(params, 'database')}`);
       return roleState(text(params, 'database'), text(params, 'role'));
     },
     'sandbox.role.set-superuser': (params) => {
-      const role = world.roles.get(`${text(params, 'database')}/${text(params, 'role')}`);
-      if (!role) throw missing(`role ${text(params, 'role')} in ${text(params, 'database')}`);
-      role.superuser = params.superuser === true;
-      record('sandbox.role.set-superuser', params);
+      if (!world.write('sandbox.role.set-superuser', params))
+        throw missing(`role ${text(params, 'role')} in ${text(params, 'database')}`);
       return roleState(text(params, 'database'), text(params, 'role'));
     },
     'sandbox.user.get': (params) => userState(text(params, 'system'), text(params, 'user')),
     'sandbox.user.set-enabled': (params) => {
-      const user = world.users.get(`${text(params, 'system')}/${text(params, 'user')}`);
-      if (!user) throw missing(`user ${text(params, 'user')} on ${text(params, 'system')}`);
-      user.enabled = params.enabled === true;
-      record('sandbox.user.set-enabled', params);
+      if (!world.write('sandbox.user.set-enabled', params))
+        throw missing(`user ${text(params, 'user')} on ${text(params, 'system')}`);
       return userState(text(params, 'system'), text(params, 'user'));
     },
     'sandbox.user.rotate-password': (params) => {
-      const user = world.users.get(`${text(params, 'system')}/${text(params, 'user')}`);
-      if (!user) throw missing(`user ${text(params, 'user')} on ${text(params, 'system')}`);
-      user.hasPassword = true;
-      user.passwordVersion += 1;
-      record('sandbox.user.rotate-password', params);
+      if (!world.write('sandbox.user.rotate-password', params))
+        throw missing(`user ${text(params, 'user')} on ${text(params, 'system')}`);
       return { system: text(params, 'system'), user: text(params, 'user'), rotated: true as const };
     },
   };
