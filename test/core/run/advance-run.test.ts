@@ -307,4 +307,86 @@ describe('advanceRun: the run state machine', () => {
     expect(run.commands[0]).toMatchObject({ kind: 'sleep', reason: 'settle' });
     expect(run.state.outcome).toBe('exempted');
   });
+
+  it('approval fails closed: a `when` that cannot be evaluated asks a person', async () => {
+    const workflow = closeBucket(`  approval:
+    when: event.data.missing.field == "x"
+    approvers: [role:secops-oncall]
+    timeout: 30m
+    onTimeout: abort
+`);
+    const run = await simulate(workflow, { event: publicBucket, approval: 'reject' });
+    expect(run.commands.some((c) => c.kind === 'await-approval')).toBe(true);
+    expect(run.state.outcome).toBe('rejected');
+    expect(run.world.writes).toEqual([]);
+  });
+
+  it('reads carry their timeout: the check’s own, or (for a snapshot) the step’s', async () => {
+    const workflow = workflowFrom(
+      base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
+  corroborate:
+    - check: sandbox.bucket.get
+      with: { bucket: "\${{ event.resource.bucket }}" }
+      expect: result.access == "public"
+      timeout: 2s
+  steps:
+    - id: close
+      action: sandbox.bucket.set-access
+      with: { bucket: "\${{ event.resource.bucket }}", access: private }
+      timeout: 7s
+  verify:
+    check: sandbox.bucket.get
+    with: { bucket: "\${{ event.resource.bucket }}" }
+    expect: result.access == "private"
+`),
+    );
+    const run = await simulate(workflow, { event: publicBucket });
+    expect(
+      run.commands.flatMap((c) =>
+        c.kind === 'read' || c.kind === 'act' ? [`${c.kind}:${c.timeoutMs}`] : [],
+      ),
+    ).toEqual(['read:2000', 'read:7000', 'act:7000', 'read:30000']);
+  });
+
+  it('a snapshot whose parameters cannot be resolved fails the step, and done steps are compensated', async () => {
+    const compiled = workflowFrom(
+      base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
+  steps:
+    - id: close
+      action: sandbox.bucket.set-access
+      with: { bucket: "\${{ event.resource.bucket }}", access: private }
+    - id: lock-role
+      action: sandbox.role.set-login
+      with: { database: analytics, role: etl_legacy, login: false }
+  onFailure: compensate
+`),
+    );
+    const [close, lock] = compiled.steps;
+    if (!close || !lock) throw new Error('two steps');
+    const inverse = lock.action.inverse;
+    if (!inverse || 'none' in inverse || !inverse.snapshot) throw new Error('set-login has a snapshot');
+    const broken = {
+      ...compiled,
+      steps: [
+        close,
+        {
+          ...lock,
+          action: {
+            ...lock.action,
+            id: 'sandbox.role.set-login-broken-snapshot',
+            inverse: {
+              ...inverse,
+              snapshot: { ...inverse.snapshot, with: { database: '${{ params.no.such }}', role: 'x' } },
+            },
+          },
+        },
+      ],
+    };
+    const run = await simulate(broken, { event: publicBucket });
+    expect(run.state.phase).toBe('done');
+    expect(run.state.outcome).toBe('compensated');
+    expect(run.state.reason).toContain('snapshot parameters of lock-role could not be resolved');
+    expect(run.world.buckets.get('demo-reports')?.access).toBe('public');
+    expect(run.world.roles.get('analytics/etl_legacy')?.login).toBe(true);
+  });
 });
