@@ -17,6 +17,13 @@ export interface EngineOptions {
   readonly killSwitch?: boolean;
   /** Told about errors the engine cannot put on a run (a store that is down): log them. */
   readonly onError?: (error: Error, context: string) => void;
+  /**
+   * Default true. False: an ingest-only engine. Events are validated, matched and decided, and
+   * their runs created durably (status `ready`), exactly as by default; but this engine drives,
+   * wakes and recovers no run, and takes no approval. An engine started with the default on the
+   * same store resumes those runs (crash recovery). Used to measure ingest on its own.
+   */
+  readonly executeRuns?: boolean;
 }
 
 const killSwitchKey = 'kill-switch';
@@ -34,15 +41,19 @@ export class Engine {
   private readonly workflows: WorkflowSet;
   private readonly clock: Clock;
   private readonly active = new Map<string, Promise<void>>();
+  /** Timers that fired and are loading their run: not yet in `active`, but work `idle` waits for. */
+  private readonly waking = new Set<Promise<void>>();
   private readonly wakes = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private killSwitch: boolean;
   private stopped = false;
   private readonly deps: ExecutorDependencies;
+  private readonly executes: boolean;
 
   private constructor(private readonly options: EngineOptions) {
     this.workflows = new WorkflowSet(options.workflows);
+    this.executes = options.executeRuns ?? true;
     this.clock = options.clock ?? systemClock;
     this.killSwitch = options.killSwitch ?? false;
     this.deps = {
@@ -62,7 +73,7 @@ export class Engine {
     const engine = new Engine(options);
     const stored = await options.store.transaction((tx) => tx.getSetting(killSwitchKey));
     if (stored !== undefined) engine.killSwitch = stored === 'on';
-    await engine.recover();
+    if (engine.executes) await engine.recover();
     return engine;
   }
 
@@ -97,16 +108,22 @@ export class Engine {
 
   /** A person's answer to a run waiting for approval (separation of duties is checked by the caller). */
   async decide(runId: string, decision: 'approve' | 'reject', by: string): Promise<boolean> {
-    const run = await this.options.store.transaction((tx) => tx.getRun(runId));
-    if (run?.status !== 'awaiting_approval') return false;
-    await this.options.store.transaction((tx) =>
-      tx.appendAudit({
+    if (!this.executes)
+      throw new Error('this engine only ingests (executeRuns: false): approvals go to an engine that runs');
+    // The run may still be finishing the command that made it wait; `drive` would drop the answer.
+    await this.active.get(runId);
+    const waiting = await this.options.store.transaction(async (tx) => {
+      const run = await tx.getRun(runId);
+      if (run?.status !== 'awaiting_approval') return false;
+      await tx.appendAudit({
         at: new Date(this.clock.now()).toISOString(),
         kind: `approval.${decision === 'approve' ? 'granted' : 'rejected'}`,
         runId,
         data: { by },
-      }),
-    );
+      });
+      return true;
+    });
+    if (!waiting) return false;
     this.wakes.delete(runId);
     this.drive(runId, { kind: 'approval', decision, by });
     return true;
@@ -128,8 +145,8 @@ export class Engine {
   /** Resolves when no run is being driven and, with `timers`, no run is due to wake. */
   async idle(options: { timers?: boolean } = {}): Promise<void> {
     for (;;) {
-      if (this.active.size > 0) {
-        await Promise.allSettled([...this.active.values()]);
+      if (this.active.size > 0 || this.waking.size > 0) {
+        await Promise.allSettled([...this.active.values(), ...this.waking]);
         continue;
       }
       if (options.timers && this.wakes.size > 0 && !this.stopped) {
@@ -142,6 +159,16 @@ export class Engine {
     }
   }
 
+  /**
+   * Wakes every run whose timer is due by the clock now (settle, retry backoff, verify delay,
+   * approval deadline), then resolves when the engine is idle, without waiting for later timers.
+   * With a manual clock: move the clock, then call this.
+   */
+  async runDueTimers(): Promise<void> {
+    this.fireDue();
+    await this.idle();
+  }
+
   /** Stops waking runs and waits for the ones under way to reach their next durable point. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -150,7 +177,7 @@ export class Engine {
   }
 
   private drive(runId: string, feedback?: RunFeedback): void {
-    if (this.stopped || this.active.has(runId)) return;
+    if (!this.executes || this.stopped || this.active.has(runId)) return;
     const work = driveRun(this.deps, runId, feedback)
       .catch((error: unknown) => this.options.onError?.(coerceError(error), `run ${runId}`))
       .finally(() => this.active.delete(runId));
@@ -195,7 +222,10 @@ export class Engine {
     for (const [runId, until] of this.wakes) {
       if (until <= now) {
         this.wakes.delete(runId);
-        void this.wake(runId);
+        const waking: Promise<void> = this.wake(runId)
+          .catch((error: unknown) => this.options.onError?.(coerceError(error), `waking run ${runId}`))
+          .finally(() => this.waking.delete(waking));
+        this.waking.add(waking);
       } else next = Math.min(next, until);
     }
     if (next !== Infinity) this.arm(next);

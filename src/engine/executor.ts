@@ -2,6 +2,7 @@ import { redactSecrets } from '../audit/redact.js';
 import type { Connector } from '../core/catalog/connector.js';
 import { isWriteEffect } from '../core/catalog/action.js';
 import { advanceRun } from '../core/run/advance-run.js';
+import type { FailureKind } from '../core/errors.js';
 import type { RunCommand, RunFeedback } from '../core/run/commands.js';
 import type { RunContext } from '../core/run/run-context.js';
 import type { RunState } from '../core/run/run-state.js';
@@ -129,7 +130,7 @@ export async function driveRun(
       case 'read':
       case 'act': {
         const attempt = await recordIntent(deps.store, run, state, command, now);
-        const timeoutMs = command.kind === 'act' ? command.timeoutMs : 30_000;
+        const timeoutMs = command.timeoutMs;
         const result = await callAction(
           deps.connectors,
           command.action,
@@ -195,10 +196,10 @@ async function recordIntent(
   const purpose = command.kind === 'act' ? command.purpose : command.purpose;
   return store.transaction(async (tx) => {
     // Attempt numbers come from the table, so an attempt re-issued after a crash gets a new row.
-    const previous = (await tx.listAttempts(run.id)).filter(
-      (a) => a.stepId === stepId && a.purpose === purpose,
-    );
-    const attempt = previous.reduce((max, a) => Math.max(max, a.attempt), 0) + 1;
+    const { attempt, lastIntentAt } = await tx.nextAttempt(run.id, stepId, purpose);
+    // A run's intent times strictly increase (one in the same millisecond as the last is stamped
+    // 1 ms later): recovery tells the attempt a run's stored state waits on as its latest one.
+    const intentAt = lastIntentAt === null ? now : Math.max(now, lastIntentAt + 1);
     const params = redactSecrets(command.params);
     await tx.recordIntent({
       runId: run.id,
@@ -209,7 +210,7 @@ async function recordIntent(
       idempotent: command.action.idempotent,
       idempotencyKey: command.kind === 'act' ? command.idempotencyKey : `${run.id}:${stepId}:${purpose}`,
       params,
-      intentAt: now,
+      intentAt,
     });
     await tx.updateRun(run.id, { status: 'running', state, wakeAt: null, updatedAt: now });
     await tx.appendAudit({
@@ -269,21 +270,31 @@ async function finishWithoutWorkflow(deps: ExecutorDependencies, run: RunRow): P
   });
 }
 
-/** Feedback for a run found unfinished at start-up: its open intents say what was interrupted. */
+const interruptedError = 'interrupted: the engine stopped before the result was recorded';
+
+/**
+ * Feedback for a run found unfinished at start-up. A run is `running` from the commit of an
+ * action's intent (with the state that led to it) until the commit of what it did next, so the
+ * latest attempt of a running run is the one its stored state waits on:
+ * - with no result (an open intent), the action was interrupted: recorded as such; an act is
+ *   `interrupted` for the state machine (issued again if idempotent, `needs_attention` if not);
+ * - with a result, the engine stopped before acting on it: an act's result is given again, so
+ *   the run takes the decision it was about to take. Never dropped: the state would issue the
+ *   act again (a second rotation of a password). An `interrupted` result stays `interrupted`
+ *   when the engine stops again before finishing the run. The output given again is the
+ *   recorded one (secret-looking values redacted).
+ * Reads are simply read again.
+ */
 export async function recoveryFeedback(
   store: Store,
   run: RunRow,
   now: number,
 ): Promise<RunFeedback | undefined> {
   return store.transaction(async (tx) => {
-    const open = await tx.openAttempts(run.id);
-    if (open.length === 0) return undefined;
-    for (const attempt of open) {
-      await tx.recordResult(
-        attempt,
-        { ok: false, error: 'interrupted: the engine stopped before the result was recorded' },
-        now,
-      );
+    const attempts = await tx.listAttempts(run.id);
+    for (const attempt of attempts) {
+      if (attempt.result !== null) continue;
+      await tx.recordResult(attempt, { ok: false, error: interruptedError }, now);
       await tx.appendAudit({
         at: new Date(now).toISOString(),
         kind: 'action.interrupted',
@@ -297,10 +308,23 @@ export async function recoveryFeedback(
         },
       });
     }
-    // Reads are simply read again; only an interrupted act is news for the state machine.
-    return open.some((a) => a.purpose === 'step' || a.purpose === 'compensate')
-      ? { kind: 'interrupted' }
-      : undefined;
+    const latest = attempts.reduce<AttemptRow | undefined>(
+      (found, a) => (found === undefined || a.intentAt > found.intentAt ? a : found),
+      undefined,
+    );
+    if (run.status !== 'running' || !latest || (latest.purpose !== 'step' && latest.purpose !== 'compensate'))
+      return undefined;
+    const result = latest.result;
+    if (result === null || result.error === interruptedError) return { kind: 'interrupted' };
+    if (result.ok) return { kind: 'act-result', ok: true, output: result.output };
+    // resultRow writes `<failure>: <message>`.
+    const failed = /^(retryable|non-retryable|credentials|timeout): ([\s\S]*)$/.exec(result.error ?? '');
+    return {
+      kind: 'act-result',
+      ok: false,
+      failure: (failed?.[1] ?? 'non-retryable') as FailureKind | 'timeout',
+      message: failed?.[2] ?? result.error ?? 'failed',
+    };
   });
 }
 

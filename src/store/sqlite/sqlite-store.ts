@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { sealRecord, type AuditEntry, type AuditRecord } from '../../audit/audit-record.js';
-import { Mutex } from '../mutex.js';
 import type {
   AttemptRow,
   RunFilter,
@@ -16,9 +17,62 @@ import { sqliteMigrations } from './migrations.js';
 
 type Row = Record<string, string | number | null>;
 
+/** A transaction waiting its turn, or the store's close (which waits for those before it). */
+interface QueuedWork {
+  readonly work: (tx: StoreTransaction) => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+type Queued = QueuedWork | { readonly close: () => Promise<void> };
+const isWork = (item: Queued): item is QueuedWork => 'work' in item;
+
 /**
- * The embedded store: one SQLite file in WAL mode, one connection, transactions serialised by a
- * lock. The default for a single process (`sqlite:.rectify/rectify.db`).
+ * Transactions committed together at most (group commit): bounds how long the first of a group
+ * waits for its COMMIT.
+ */
+const maxGroup = 256;
+
+/**
+ * WAL checkpoints (copying committed pages into the database file, syncing both) run on a worker
+ * thread with its own connection, every `checkpointEveryMs`, so that they never stall the
+ * engine's thread; in a COMMIT they took up to tens of milliseconds, and once close to a second.
+ * The store's own connection checkpoints only as a backstop, past `backstopPages` of WAL, or as
+ * SQLite does by default (1000 pages) if the worker is gone. Under writes without a pause the WAL
+ * is only reset (written again from its start) after a checkpoint by the writer itself; the
+ * backstop bounds it (8 MB), and what is left to copy then is the little the worker has not.
+ *
+ * Durability is unchanged: a commit is in the WAL when COMMIT returns and survives a process
+ * crash; an OS crash may lose the commits since the WAL was last synced, which a checkpoint
+ * does first, now at least every `checkpointEveryMs` while there are commits to copy.
+ */
+const checkpointEveryMs = 100;
+const backstopPages = 2000;
+const checkpointerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const timer = setInterval(() => checkpoint.get(), workerData.everyMs);
+parentPort.once('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+
+/**
+ * The embedded store: one SQLite file in WAL mode, one connection, transactions run one after
+ * another in the order they were asked for. The default for a single process
+ * (`sqlite:.rectify/rectify.db`).
+ *
+ * Group commit: transactions that queue up while others run are then run back to back inside ONE
+ * SQLite transaction, each in its own savepoint, and committed together. Each still sees the
+ * writes of those before it and never interleaves with another; one that throws is rolled back to
+ * its savepoint alone (the others commit); and none resolves before the COMMIT that makes it
+ * durable, so what a caller does after `transaction` resolves (call a connector after recording
+ * its intent) still happens after the commit. If the COMMIT fails, every transaction of the group
+ * rejects. A transaction alone in the queue (no contention) commits alone, at once.
  */
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = {
@@ -27,11 +81,31 @@ export class SqliteStore implements Store {
     advisoryLocks: false,
     multiNode: false,
   };
-  private readonly lock = new Mutex();
   private readonly tx: SqliteTransaction;
+  private readonly queue: Queued[] = [];
+  private draining = false;
+  private readonly control: Record<
+    'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'undo' | 'changes',
+    Database.Statement
+  >;
+  /** The background checkpointer, and its end: started after the first commit that changed something. */
+  private checkpointer: { readonly worker: Worker; readonly exited: Promise<unknown> } | undefined;
+  private closing = false;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+  ) {
     this.tx = new SqliteTransaction(db);
+    this.control = {
+      changes: db.prepare('SELECT total_changes() AS n'),
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT rectify_tx'),
+      release: db.prepare('RELEASE rectify_tx'),
+      undo: db.prepare('ROLLBACK TO rectify_tx'),
+    };
   }
 
   /**
@@ -47,21 +121,104 @@ export class SqliteStore implements Store {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
-    return new SqliteStore(db);
+    return new SqliteStore(db, path);
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T> | T): Promise<T> {
-    return this.lock.run(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work(this.tx);
-        this.db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
+    return new Promise<T>((resolve, reject) => {
+      this.enqueue({ work, resolve: resolve as (value: unknown) => void, reject });
     });
+  }
+
+  private enqueue(item: Queued): void {
+    this.queue.push(item);
+    if (this.draining) return;
+    this.draining = true;
+    queueMicrotask(() => void this.drain());
+  }
+
+  /** Runs the queue, a group at a time, until it is empty. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const closing = this.queue.findIndex((item) => 'close' in item);
+        const group = this.queue.splice(0, closing === -1 ? maxGroup : Math.min(closing, maxGroup));
+        if (group.length > 0) await this.runGroup(group);
+        else {
+          const close = this.queue.shift();
+          if (close && 'close' in close) await close.close();
+        }
+        // Let timers and I/O run between groups: a long queue must not starve them.
+        if (this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** One SQLite transaction for the whole group; a savepoint for each of its transactions. */
+  private async runGroup(group: readonly Queued[]): Promise<void> {
+    const control = this.control;
+    const unsettled = new Set(group.filter(isWork));
+    let done: { item: QueuedWork; value: unknown }[] = [];
+    try {
+      for (const item of [...unsettled]) {
+        if (!this.db.inTransaction) {
+          try {
+            control.begin.run();
+          } catch (error) {
+            unsettled.delete(item);
+            item.reject(error);
+            continue;
+          }
+          // Another process may have appended to the audit log since our last transaction.
+          this.tx.forgetHead();
+        }
+        const head = this.tx.headMark();
+        control.savepoint.run();
+        try {
+          const value = await item.work(this.tx);
+          control.release.run();
+          done.push({ item, value });
+        } catch (error) {
+          if (this.db.inTransaction) {
+            control.undo.run();
+            control.release.run();
+            // Back to the head as it was before this transaction, which is what the table holds now.
+            this.tx.resetHead(head);
+          } else {
+            this.tx.forgetHead();
+            // SQLite rolled the whole transaction back (disk full, I/O error): the earlier
+            // transactions of the group are undone too, and say so.
+            for (const earlier of done) {
+              unsettled.delete(earlier.item);
+              earlier.item.reject(error);
+            }
+            done = [];
+          }
+          unsettled.delete(item);
+          item.reject(error);
+        }
+      }
+      if (this.db.inTransaction) {
+        this.tx.writeHead();
+        control.commit.run();
+        if (!this.checkpointer) this.startCheckpointer();
+      }
+      for (const { item, value } of done) {
+        unsettled.delete(item);
+        item.resolve(value);
+      }
+    } catch (error) {
+      // COMMIT failed, or a savepoint could not be taken: nothing of the group is committed.
+      this.tx.forgetHead();
+      try {
+        if (this.db.inTransaction) control.rollback.run();
+      } catch {
+        // The callers get the error that stopped the group; a failed ROLLBACK adds nothing.
+      }
+      for (const item of unsettled) item.reject(error);
+    }
   }
 
   /** The schema as SQLite reports it, for the committed dump and its test. */
@@ -74,9 +231,45 @@ export class SqliteStore implements Store {
     return `${rows.map((r) => `${r.sql.trim()};`).join('\n\n')}\n`;
   }
 
+  /** Starts the background checkpointer (see `checkpointEveryMs`) once the store has written. */
+  private startCheckpointer(): void {
+    if (this.path === ':memory:' || this.closing) return;
+    if ((this.control.changes.get() as { n: number }).n === 0) return;
+    const worker = new Worker(checkpointerSource, {
+      eval: true,
+      workerData: { path: this.path, driver: driverPath, everyMs: checkpointEveryMs },
+    });
+    worker.unref();
+    // An error ends the worker ('exit' follows); without it, the store's connection checkpoints
+    // again as SQLite does by default.
+    worker.on('error', () => undefined);
+    const exited = new Promise((resolve) => worker.once('exit', resolve)).then(() => {
+      if (!this.closing && this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    });
+    this.checkpointer = { worker, exited };
+    this.db.pragma(`wal_autocheckpoint = ${backstopPages}`);
+  }
+
+  /** Closes the database once the transactions asked for before have committed. */
   close(): Promise<void> {
-    return this.lock.run(() => {
-      this.db.close();
+    return new Promise<void>((resolve, reject) => {
+      this.enqueue({
+        close: async () => {
+          this.closing = true;
+          try {
+            if (this.checkpointer) {
+              // Held (no longer unref'd) until it has closed its connection.
+              this.checkpointer.worker.ref();
+              this.checkpointer.worker.postMessage('stop');
+              await this.checkpointer.exited;
+            }
+            this.db.close();
+            resolve();
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+      });
     });
   }
 }
@@ -102,6 +295,9 @@ function migrate(db: Database.Database): void {
     })();
   }
 }
+
+/** The setting that names the audit chain's newest record, `<seq>:<hash>`. */
+const auditHeadKey = 'audit.head';
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names what the JSON column holds
@@ -168,6 +364,15 @@ const runColumns: Record<string, string> = {
 /** Statements prepared once; each method runs synchronously inside the store's lock. */
 class SqliteTransaction implements StoreTransaction {
   private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * The audit chain's head as of the last append of the open SQLite transaction (`undefined`:
+   * not read yet in it). While the transaction holds the write lock nothing else can append, so
+   * the next append chains from it without reading the head again; the store forgets it when a
+   * transaction begins, and puts it back when one is rolled back to its savepoint.
+   */
+  private head: { seq: number; hash: string } | undefined;
+  /** Appends since the head setting was last written: `writeHead` writes it before COMMIT. */
+  private headUnwritten = false;
 
   constructor(private readonly db: Database.Database) {}
 
@@ -288,7 +493,7 @@ class SqliteTransaction implements StoreTransaction {
     return Promise.resolve(
       (
         this.statement(
-          "SELECT * FROM runs WHERE status = 'sleeping' AND wake_at <= ? ORDER BY wake_at, id LIMIT ?",
+          "SELECT * FROM runs WHERE status IN ('sleeping', 'awaiting_approval') AND wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at, id LIMIT ?",
         ).all(now, limit) as Row[]
       ).map(toRun),
     );
@@ -328,6 +533,16 @@ class SqliteTransaction implements StoreTransaction {
         this.statement('SELECT DISTINCT resource_key FROM changes WHERE workflow = ? AND at >= ?').all(
           workflow,
           since,
+        ) as { resource_key: string }[]
+      ).map((r) => r.resource_key),
+    );
+  }
+
+  resourcesInFlight(workflow: string): Promise<string[]> {
+    return Promise.resolve(
+      (
+        this.statement("SELECT DISTINCT resource_key FROM runs WHERE workflow = ? AND status <> 'done'").all(
+          workflow,
         ) as { resource_key: string }[]
       ).map((r) => r.resource_key),
     );
@@ -393,6 +608,17 @@ class SqliteTransaction implements StoreTransaction {
     );
   }
 
+  nextAttempt(
+    runId: string,
+    stepId: string,
+    purpose: AttemptRow['purpose'],
+  ): Promise<{ attempt: number; lastIntentAt: number | null }> {
+    const row = this.statement(
+      'SELECT COALESCE(MAX(CASE WHEN step_id = ? AND purpose = ? THEN attempt END), 0) + 1 AS attempt, MAX(intent_at) AS lastIntentAt FROM attempts WHERE run_id = ?',
+    ).get(stepId, purpose, runId) as { attempt: number; lastIntentAt: number | null };
+    return Promise.resolve({ attempt: row.attempt, lastIntentAt: row.lastIntentAt });
+  }
+
   getPause(workflow: string): Promise<{ paused: boolean; reason: string | null }> {
     const row = this.statement('SELECT paused, reason FROM workflow_controls WHERE workflow = ?').get(
       workflow,
@@ -408,12 +634,14 @@ class SqliteTransaction implements StoreTransaction {
   }
 
   getSetting(key: string): Promise<string | undefined> {
+    if (key === auditHeadKey) this.writeHead();
     const row = this.statement('SELECT value FROM settings WHERE key = ?').get(key) as
       { value: string } | undefined;
     return Promise.resolve(row?.value);
   }
 
   setSetting(key: string, value: string): Promise<void> {
+    if (key === auditHeadKey) this.forgetHead();
     this.statement(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ).run(key, value);
@@ -421,18 +649,61 @@ class SqliteTransaction implements StoreTransaction {
   }
 
   appendAudit(entry: AuditEntry): Promise<AuditRecord> {
-    // The chain's head is read inside the transaction: a rolled-back append leaves no trace.
-    const head = this.statement('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
-      { seq: number; hash: string } | undefined;
-    const record = sealRecord(entry, head);
+    const record = sealRecord(entry, this.head ?? this.readHead());
     this.statement(
       'INSERT INTO audit (seq, at, kind, run_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ).run(record.seq, record.at, record.kind, record.runId, json(record.data), record.prevHash, record.hash);
+    this.head = { seq: record.seq, hash: record.hash };
+    this.headUnwritten = true;
+    return Promise.resolve(record);
+  }
+
+  /**
+   * Writes the head setting for the appends of the transaction. The store calls it just before
+   * COMMIT, so every commit leaves the setting naming the newest record, as writing it with every
+   * append did: nothing outside the SQLite transaction sees it in between, and inside it
+   * `getSetting('audit.head')` writes it first.
+   */
+  writeHead(): void {
+    if (!this.headUnwritten || !this.head) return;
     // The head, kept apart: removing the newest records leaves a chain that verifies, but not this.
     this.statement(
       "INSERT INTO settings (key, value) VALUES ('audit.head', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    ).run(`${record.seq}:${record.hash}`);
-    return Promise.resolve(record);
+    ).run(`${this.head.seq}:${this.head.hash}`);
+    this.headUnwritten = false;
+  }
+
+  /** Forgets the cached head (a new transaction, a rollback): the next append reads it again. */
+  forgetHead(): void {
+    this.head = undefined;
+    this.headUnwritten = false;
+  }
+
+  /** The cached head, to put back with `resetHead` if what follows is rolled back. */
+  headMark(): { head: { seq: number; hash: string } | undefined; unwritten: boolean } {
+    return { head: this.head, unwritten: this.headUnwritten };
+  }
+
+  resetHead(mark: { head: { seq: number; hash: string } | undefined; unwritten: boolean }): void {
+    this.head = mark.head;
+    this.headUnwritten = mark.unwritten;
+  }
+
+  private readHead(): { seq: number; hash: string } | undefined {
+    // The chain's head is read inside the transaction: a rolled-back append leaves no trace.
+    // It chains from the recorded head, not the newest row: were the newest records removed, the
+    // next append must not close the gap and rewrite the head over it (hiding the truncation).
+    const last = this.statement('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined;
+    const recorded = /^(\d+):([0-9a-f]{64})$/.exec(
+      (
+        this.statement("SELECT value FROM settings WHERE key = 'audit.head'").get() as
+          { value: string } | undefined
+      )?.value ?? '',
+    );
+    return recorded
+      ? { seq: Math.max(Number(recorded[1]), last?.seq ?? 0), hash: String(recorded[2]) }
+      : last;
   }
 
   auditRecords(afterSeq: number, limit: number): Promise<AuditRecord[]> {
