@@ -83,7 +83,12 @@ export async function driveRun(
             at,
             kind: 'run.finished',
             runId: run.id,
-            data: { workflow: run.workflow, outcome: command.outcome, reason: command.reason },
+            data: {
+              workflow: run.workflow,
+              outcome: command.outcome,
+              reason: command.reason,
+              ...plannedActions(state),
+            },
           });
           await notify(tx, compiled.workflow.spec.notify ?? [], command.outcome, run, at);
         });
@@ -334,4 +339,12 @@ function resultRow(result: RunFeedback): NonNullable<AttemptRow['result']> {
   return result.ok
     ? { ok: true, output: redactSecrets(result.output) }
     : { ok: false, error: `${result.failure}: ${result.message}` };
+}
+
+/** In dry-run and shadow, what the run would have done: the writes with their resolved parameters. */
+function plannedActions(state: RunState): { planned?: { step: string; params: unknown }[] } {
+  const planned = Object.entries(state.steps)
+    .filter(([, record]) => record.status === 'planned')
+    .map(([step, record]) => ({ step, params: redactSecrets(record.params) }));
+  return planned.length > 0 ? { planned } : {};
 }

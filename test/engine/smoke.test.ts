@@ -46,3 +46,30 @@ describe('engine smoke', () => {
     expect(await auditVerifies(h)).toBe(true);
   });
 });
+
+describe('dry-run in the audit log', () => {
+  it('records the planned writes with their resolved parameters, and performs none', async () => {
+    const dryRun = workflow(
+      `apiVersion: rectify.dev/v1
+kind: Workflow
+metadata: { name: close-bucket-dry, owner: team:secops, description: test, reviewBy: 2027-03-01 }
+spec:
+  mode: dry-run
+  trigger: { source: scanner, types: [sandbox.bucket.public] }
+  steps:
+    - id: close
+      action: sandbox.bucket.set-access
+      with: { bucket: "\${{ event.resource.bucket }}", access: private }
+`,
+    );
+    const h = await harness([dryRun]);
+    await h.engine.ingest(bucketEvent('e1'));
+    await h.engine.idle();
+    const finished = (await h.audit()).find((r) => r.kind === 'run.finished');
+    expect(finished?.data).toMatchObject({
+      outcome: 'dry-run',
+      planned: [{ step: 'close', params: { bucket: 'demo-reports', access: 'private' } }],
+    });
+    expect(h.sandbox.world.writes).toEqual([]);
+  });
+});
