@@ -10,15 +10,22 @@ const root = join(import.meta.dirname, '..', '..');
  */
 describe('review output snapshots for a small project', () => {
   it('text', async () => {
-    const run = await runCli(['review', '--today', '2026-11-27', 'test/fixtures/review-project'], { cwd: root });
+    const run = await runCli(['review', '--today', '2026-11-27', 'test/fixtures/review-project'], {
+      cwd: root,
+    });
     await expect(run.stdout).toMatchFileSnapshot('__snapshots__/review-project.txt');
   });
 
   it('sarif', async () => {
-    const run = await runCli(['review', '--format', 'sarif', '--today', '2026-11-27', 'test/fixtures/review-project'], { cwd: root });
+    const run = await runCli(
+      ['review', '--format', 'sarif', '--today', '2026-11-27', 'test/fixtures/review-project'],
+      { cwd: root },
+    );
     const log = JSON.parse(run.stdout) as { runs: { tool: { driver: { semanticVersion?: string } } }[] };
     // The version changes with every release; everything else must not change unnoticed.
     for (const r of log.runs) delete r.tool.driver.semanticVersion;
-    await expect(`${JSON.stringify(log, null, 2)}\n`).toMatchFileSnapshot('__snapshots__/review-project.sarif.json');
+    await expect(`${JSON.stringify(log, null, 2)}\n`).toMatchFileSnapshot(
+      '__snapshots__/review-project.sarif.json',
+    );
   });
 });
