@@ -9,7 +9,8 @@ import type { RunState } from '../core/run/run-state.js';
 import type { AttemptRow, RunRow, Store, StoreTransaction } from '../store/store.js';
 import { callAction } from './call-action.js';
 import type { Clock } from './clock.js';
-import type { WorkflowSet } from './workflow-set.js';
+import { shadowSuffix, type WorkflowSet } from './workflow-set.js';
+import { canonicalJson } from '../audit/canonical-json.js';
 
 export interface ExecutorDependencies {
   readonly store: Store;
@@ -91,6 +92,7 @@ export async function driveRun(
             },
           });
           await notify(tx, compiled.workflow.spec.notify ?? [], command.outcome, run, at);
+          await compareShadow(tx, deps.workflows, run, at);
         });
         deps.onSettled?.(run.id);
         return;
@@ -347,4 +349,54 @@ function plannedActions(state: RunState): { planned?: { step: string; params: un
     .filter(([, record]) => record.status === 'planned')
     .map(([step, record]) => ({ step, params: redactSecrets(record.params) }));
   return planned.length > 0 ? { planned } : {};
+}
+
+/**
+ * Shadow mode: when both the enforcing run and its shadow candidate's run for one event are done,
+ * records where the two would differ (the writes performed versus the writes planned, with their
+ * parameters, and the outcomes). Whichever finishes second makes the comparison.
+ */
+async function compareShadow(
+  tx: StoreTransaction,
+  workflows: WorkflowSet,
+  run: RunRow,
+  at: string,
+): Promise<void> {
+  const base = run.workflow.endsWith(shadowSuffix)
+    ? run.workflow.slice(0, -shadowSuffix.length)
+    : run.workflow;
+  const siblings = await tx.runsOfEvent(run.eventSeq);
+  const enforcing = siblings.find((r) => r.workflow === base);
+  const candidate = siblings.find((r) => r.workflow === `${base}${shadowSuffix}`);
+  if (!enforcing || !candidate || enforcing.status !== 'done' || candidate.status !== 'done') return;
+  const acted = writesOf(workflows, enforcing, ['done', 'compensated']);
+  const planned = writesOf(workflows, candidate, ['planned']);
+  const onlyEnforcing = acted.filter((w) => !planned.includes(w));
+  const onlyCandidate = planned.filter((w) => !acted.includes(w));
+  const sameOutcome =
+    (enforcing.outcome === 'succeeded' ? 'dry-run' : enforcing.outcome) === candidate.outcome;
+  await tx.appendAudit({
+    at,
+    kind: 'shadow.compared',
+    runId: candidate.id,
+    data: {
+      workflow: base,
+      enforcing: { run: enforcing.id, version: enforcing.version, outcome: enforcing.outcome },
+      candidate: { run: candidate.id, version: candidate.version, outcome: candidate.outcome },
+      same: onlyEnforcing.length === 0 && onlyCandidate.length === 0 && sameOutcome,
+      onlyEnforcing: onlyEnforcing.map((w) => JSON.parse(w) as unknown),
+      onlyCandidate: onlyCandidate.map((w) => JSON.parse(w) as unknown),
+    },
+  });
+}
+
+/** The write actions of a run with their parameters, as canonical JSON, for comparison. */
+function writesOf(workflows: WorkflowSet, run: RunRow, statuses: readonly string[]): string[] {
+  const workflow = workflows.get(run.workflow);
+  if (!workflow || workflow.version !== run.version) return [];
+  return workflow.compiled.steps.flatMap((step) => {
+    const record = run.state.steps[step.id];
+    if (!record || !isWriteEffect(step.action.effect) || !statuses.includes(record.status)) return [];
+    return [canonicalJson({ action: step.action.id, params: redactSecrets(record.params) })];
+  });
 }

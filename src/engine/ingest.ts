@@ -87,7 +87,7 @@ export async function ingestEvent(
     if (verdict.holds) matched.push(candidate);
     else
       notMatched.push({
-        workflow: candidate.compiled.name,
+        workflow: candidate.key,
         reason: verdict.error ? `match could not be evaluated: ${verdict.error}` : 'match is false',
       });
   }
@@ -101,7 +101,7 @@ export async function ingestEvent(
       id: event.id,
       type: event.type,
       resource: event.resource.id,
-      matched: matched.map((w) => w.compiled.name),
+      matched: matched.map((w) => w.key),
       notMatched,
     },
   });
@@ -112,7 +112,7 @@ export async function ingestEvent(
     const runId = newRunId(context.now);
     const row: RunRow = {
       id: runId,
-      workflow: workflow.compiled.name,
+      workflow: workflow.key,
       version: workflow.version,
       mode: workflow.compiled.mode,
       eventSeq: stored.seq,
@@ -187,7 +187,7 @@ async function decide(
   context: IngestContext,
 ): Promise<Decision> {
   const compiled = workflow.compiled;
-  const name = compiled.name;
+  const name = workflow.key;
   const enforces = compiled.mode === 'enforce';
   if (enforces && context.killSwitch)
     return {

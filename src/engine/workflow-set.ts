@@ -4,6 +4,11 @@ import type { CompiledWorkflow } from '../core/compile/compiled-workflow.js';
 
 /** A workflow the engine runs, with the version id its runs record. */
 export interface LoadedWorkflow {
+  /**
+   * What runs record as their workflow: the name, or `<name>~shadow` for a shadow candidate that
+   * runs beside the enforcing version of the same name (its own runs, limits and dedupe).
+   */
+  readonly key: string;
   readonly compiled: CompiledWorkflow;
   /** Content hash of the workflow as written: the same text is the same version everywhere. */
   readonly version: string;
@@ -20,8 +25,8 @@ export class WorkflowSet {
 
   constructor(workflows: readonly CompiledWorkflow[]) {
     for (const compiled of workflows) {
-      const loaded = { compiled, version: versionOf(compiled) };
-      this.byName.set(compiled.name, loaded);
+      const loaded = { key: workflowKey(compiled), compiled, version: versionOf(compiled) };
+      this.byName.set(loaded.key, loaded);
       if (compiled.mode === 'disabled') continue;
       const source = compiled.workflow.spec.trigger.source;
       for (const type of compiled.workflow.spec.trigger.types) {
@@ -53,6 +58,13 @@ export class WorkflowSet {
     return [...this.byName.values()];
   }
 }
+
+/** The key a workflow's runs are recorded under. */
+export function workflowKey(workflow: CompiledWorkflow): string {
+  return workflow.mode === 'shadow' ? `${workflow.name}${shadowSuffix}` : workflow.name;
+}
+
+export const shadowSuffix = '~shadow';
 
 export function versionOf(workflow: CompiledWorkflow): string {
   return `sha256:${createHash('sha256').update(canonicalJson(workflow.workflow)).digest('hex').slice(0, 16)}`;

@@ -66,7 +66,9 @@ function crossFileDiagnostics(
   const sourceOf = (file: string) => results.find((r) => r.file === file)?.source;
   const byName = new Map<string, CompiledWorkflow>();
   for (const workflow of workflows) {
-    const first = byName.get(workflow.name);
+    // A shadow candidate shares its name with the version it is compared with: one of each.
+    const key = workflow.mode === 'shadow' ? `${workflow.name}~shadow` : workflow.name;
+    const first = byName.get(key);
     const source = sourceOf(workflow.file);
     if (first && source) {
       found.push(
@@ -77,7 +79,7 @@ function crossFileDiagnostics(
           'workflow names must be unique',
         ),
       );
-    } else byName.set(workflow.name, workflow);
+    } else byName.set(key, workflow);
   }
   // A test may name a workflow that failed to load: it is known, just broken, so read the raw names.
   const writtenNames = new Set(

@@ -108,6 +108,8 @@ export interface StoreTransaction {
   ): Promise<void>;
   getRun(id: string): Promise<RunRow | undefined>;
   listRuns(filter: RunFilter): Promise<RunRow[]>;
+  /** Every run an event started (or decided not to), in creation order. */
+  runsOfEvent(eventSeq: number): Promise<RunRow[]>;
   /** Runs that are not done: what recovery resumes. */
   unfinishedRuns(): Promise<RunRow[]>;
   /**

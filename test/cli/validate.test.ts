@@ -81,6 +81,16 @@ describe('rectify validate', () => {
     expect(run.stdout).toMatch(/b\.yaml:4:9 error duplicate-workflow-name/);
   });
 
+  it('accepts a shadow candidate beside the version of the same name it is compared with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rectify-shadow-'));
+    const text = (await import('node:fs')).readFileSync(join(fixtures, 'valid-workflow.yaml'), 'utf8');
+    writeFileSync(join(dir, 'a.yaml'), text.replace('mode: dry-run', 'mode: enforce'));
+    writeFileSync(join(dir, 'b.yaml'), text.replace('mode: dry-run', 'mode: shadow'));
+    expect((await runCli(['validate', dir])).code).toBe(0);
+    writeFileSync(join(dir, 'c.yaml'), text.replace('mode: dry-run', 'mode: shadow'));
+    expect((await runCli(['validate', dir])).stdout).toMatch(/c\.yaml:4:9 error duplicate-workflow-name/);
+  });
+
   it('prints no colour when NO_COLOR is set, even when forced', async () => {
     const run = await runCli(['validate', join(fixtures, 'broken-cel.yaml')], {
       env: { NO_COLOR: '1', FORCE_COLOR: '1' },

@@ -92,4 +92,10 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_run ON audit (run_id) WHERE run_id IS NOT NULL;
 `,
   },
+  {
+    version: 2,
+    name: 'runs-by-event',
+    // Shadow comparison and run timelines look up the runs of one event.
+    sql: 'CREATE INDEX runs_by_event ON runs (event_seq);',
+  },
 ];

@@ -77,6 +77,8 @@ CREATE INDEX audit_by_run ON audit (run_id) WHERE run_id IS NOT NULL;
 
 CREATE INDEX changes_by_workflow ON changes (workflow, at);
 
+CREATE INDEX runs_by_event ON runs (event_seq);
+
 CREATE INDEX runs_by_workflow_created ON runs (workflow, created_at);
 
 CREATE INDEX runs_dedupe ON runs (workflow, dedupe_key, created_at) WHERE dedupe_key IS NOT NULL;

@@ -481,6 +481,16 @@ class SqliteTransaction implements StoreTransaction {
     return Promise.resolve((this.statement(sql).all(...values, filter.limit ?? 100) as Row[]).map(toRun));
   }
 
+  runsOfEvent(eventSeq: number): Promise<RunRow[]> {
+    return Promise.resolve(
+      (
+        this.statement('SELECT * FROM runs WHERE event_seq = ? ORDER BY created_at, id').all(
+          eventSeq,
+        ) as Row[]
+      ).map(toRun),
+    );
+  }
+
   unfinishedRuns(): Promise<RunRow[]> {
     return Promise.resolve(
       (
