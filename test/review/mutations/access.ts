@@ -1,9 +1,9 @@
 import { isMap, isScalar, isSeq, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
-import { z } from 'zod';
 import { builtInRolePermissions, isBuiltInRole } from '../../../src/core/access/built-in-roles.js';
 import type { ActionDefinition } from '../../../src/core/catalog/action.js';
 import { catalog } from '../harness.js';
 import type { Mutation } from './mutation.js';
+import { sampleParams } from './sample-params.js';
 
 /** The config entry of the workflow's credential, with its connector and scopes. */
 function credentialOf(
@@ -34,26 +34,6 @@ function removeScope(scopes: YAMLSeq, scope: string): boolean {
   if (index === -1 || values.length < 2) return false;
   scopes.delete(index);
   return true;
-}
-
-/** Parameters that satisfy an action's input schema: the required ones, with simple values. */
-function sampleParams(action: ActionDefinition): Record<string, unknown> {
-  const schema = z.toJSONSchema(action.input) as {
-    properties?: Record<string, { type?: string; enum?: unknown[] }>;
-    required?: string[];
-  };
-  const params: Record<string, unknown> = {};
-  for (const key of schema.required ?? []) {
-    const property = schema.properties?.[key] ?? {};
-    params[key] =
-      property.enum?.[0] ??
-      (property.type === 'boolean'
-        ? false
-        : property.type === 'integer' || property.type === 'number'
-          ? 1
-          : '${{ event.resource.id }}');
-  }
-  return params;
 }
 
 /** A destructive action of the workflow's connector when there is one, else any destructive action. */

@@ -1,8 +1,8 @@
 import { isMap, isSeq, type Document } from 'yaml';
-import { z } from 'zod';
 import type { ActionDefinition } from '../../../src/core/catalog/action.js';
 import { catalog } from '../harness.js';
 import type { Mutation } from './mutation.js';
+import { sampleParams } from './sample-params.js';
 
 /**
  * Helpers shared with the `change/` mutations. Actions are picked by what the catalog says of
@@ -17,26 +17,6 @@ export function pickAction(
   const connector = typeof first === 'string' ? first.split('.')[0] : undefined;
   const candidates = catalog.list().filter(wanted);
   return candidates.find((action) => action.connector === connector) ?? candidates[0];
-}
-
-/** Parameters that satisfy an action's input schema: the required ones, with simple values. */
-export function sampleParams(action: ActionDefinition): Record<string, unknown> {
-  const schema = z.toJSONSchema(action.input) as {
-    properties?: Record<string, { type?: string; enum?: unknown[] }>;
-    required?: string[];
-  };
-  const params: Record<string, unknown> = {};
-  for (const key of schema.required ?? []) {
-    const property = schema.properties?.[key] ?? {};
-    params[key] =
-      property.enum?.[0] ??
-      (property.type === 'boolean'
-        ? false
-        : property.type === 'integer' || property.type === 'number'
-          ? 1
-          : '${{ event.resource.id }}');
-  }
-  return params;
 }
 
 /** Appends a step on `action`; the step says why it has no rollback when the action has no inverse. */
