@@ -101,7 +101,13 @@ export const mysqlActions: readonly ActionDefinition[] = [
     output: accountState,
     sensitive: identifiers,
     resource: ['user', 'host'],
-    inverse: { action: 'mysql.account.unlock', snapshot: accountSnapshot, with: account },
+    // Unlock only an account this lock locked.
+    inverse: {
+      action: 'mysql.account.unlock',
+      snapshot: accountSnapshot,
+      with: account,
+      when: '!snapshot.locked',
+    },
   }),
   defineAction({
     id: 'mysql.account.unlock',
@@ -113,7 +119,13 @@ export const mysqlActions: readonly ActionDefinition[] = [
     output: accountState,
     sensitive: identifiers,
     resource: ['user', 'host'],
-    inverse: { action: 'mysql.account.lock', snapshot: accountSnapshot, with: account },
+    // Lock again only an account this unlock unlocked.
+    inverse: {
+      action: 'mysql.account.lock',
+      snapshot: accountSnapshot,
+      with: account,
+      when: 'snapshot.locked',
+    },
   }),
   defineAction({
     id: 'mysql.privilege.revoke',
@@ -130,6 +142,7 @@ export const mysqlActions: readonly ActionDefinition[] = [
       action: 'mysql.privilege.grant',
       snapshot: privilegesSnapshot,
       with: { ...account, privilege: '${{ params.privilege }}' },
+      when: 'params.privilege in snapshot.privileges',
     },
   }),
   defineAction({
@@ -147,6 +160,7 @@ export const mysqlActions: readonly ActionDefinition[] = [
       action: 'mysql.privilege.revoke',
       snapshot: privilegesSnapshot,
       with: { ...account, privilege: '${{ params.privilege }}' },
+      when: '!(params.privilege in snapshot.privileges)',
     },
   }),
 ];

@@ -104,6 +104,8 @@ export const postgresActions: readonly ActionDefinition[] = [
         privilege: '${{ params.privilege }}',
         to: '${{ params.from }}',
       },
+      // Grant back only what was held before: revoking a privilege nobody had changed nothing.
+      when: 'params.from == "PUBLIC" ? params.privilege in snapshot.publicPrivileges : (params.from in snapshot.grantees && params.privilege in snapshot.grantees[params.from])',
     },
   }),
   defineAction({
@@ -125,6 +127,8 @@ export const postgresActions: readonly ActionDefinition[] = [
         privilege: '${{ params.privilege }}',
         from: '${{ params.to }}',
       },
+      // Revoke again only what the grant added: a privilege held before stays.
+      when: '!(params.to == "PUBLIC" ? params.privilege in snapshot.publicPrivileges : (params.to in snapshot.grantees && params.privilege in snapshot.grantees[params.to]))',
     },
   }),
   defineAction({

@@ -71,6 +71,8 @@ export const sandboxActions: readonly ActionDefinition[] = [
       action: 'sandbox.bucket.set-access',
       snapshot: { action: 'sandbox.bucket.get', with: { bucket: '${{ params.bucket }}' } },
       with: { bucket: '${{ params.bucket }}', access: '${{ snapshot.access }}' },
+      // Undo only a change this action made.
+      when: 'snapshot.access != params.access',
     },
     simulated: true,
   }),
@@ -108,6 +110,8 @@ export const sandboxActions: readonly ActionDefinition[] = [
         role: '${{ params.role }}',
         login: '${{ snapshot.login }}',
       },
+      // Undo only a change this action made.
+      when: 'snapshot.login != params.login',
     },
     simulated: true,
   }),
@@ -133,6 +137,8 @@ export const sandboxActions: readonly ActionDefinition[] = [
         role: '${{ params.role }}',
         superuser: '${{ snapshot.superuser }}',
       },
+      // Undo only a change this action made.
+      when: 'snapshot.superuser != params.superuser',
     },
     simulated: true,
   }),
@@ -170,6 +176,8 @@ export const sandboxActions: readonly ActionDefinition[] = [
         user: '${{ params.user }}',
         enabled: '${{ snapshot.enabled }}',
       },
+      // Undo only a change this action made.
+      when: 'snapshot.enabled != params.enabled',
     },
     simulated: true,
   }),

@@ -19,6 +19,12 @@ export interface ActionInverse {
   readonly action: string;
   readonly snapshot?: { readonly action: string; readonly with: Readonly<Record<string, unknown>> };
   readonly with: Readonly<Record<string, unknown>>;
+  /**
+   * CEL over `params` and `snapshot`: the action changed something that needs undoing. False means
+   * the state before was already what the action left (revoking a privilege that was never held),
+   * so undoing would change the system instead of restoring it: the undo is skipped.
+   */
+  readonly when?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { didYouMean } from '../did-you-mean.js';
+import { compileExpression } from '../expr/compile-expression.js';
 import { compileParams } from '../expr/params.js';
 import { allowedKeysAt } from '../loader/schema-keys.js';
 import type { ActionDefinition } from './action.js';
@@ -64,6 +65,11 @@ export class ActionCatalog {
         continue;
       }
       if ('none' in inverse) continue;
+      if (inverse.when !== undefined) {
+        const compiled = compileExpression(inverse.when, 'inverse', { boolean: true });
+        if (!compiled.ok)
+          found.push(`${action.id}: inverse condition does not compile: ${compiled.problem.message}`);
+      }
       found.push(...this.templateProblems(action.id, inverse.action, inverse.with, 'inverse'));
       if (inverse.snapshot) {
         const snapshot = this.actions.get(inverse.snapshot.action);

@@ -1,5 +1,6 @@
 import { isWriteEffect, type ActionDefinition } from '../catalog/action.js';
 import type { CompiledCheck, CompiledStep, CompiledWorkflow } from '../compile/compiled-workflow.js';
+import { compileExpression, type CompiledExpression } from '../expr/compile-expression.js';
 import { compileParams, type CompiledParam } from '../expr/params.js';
 import { toCel } from '../expr/values.js';
 import type { RunOutcome } from '../types.js';
@@ -278,7 +279,7 @@ const phaseHandlers: Record<RunState['phase'], Handler> = {
     }
     if (feedback?.kind === 'interrupted') {
       const undoing = undoFor(step, record, context, state);
-      if (!undoing || 'error' in undoing || !undoing.action.idempotent) {
+      if (!undoing || 'error' in undoing || 'unchanged' in undoing || !undoing.action.idempotent) {
         return finish(
           state,
           'needs_attention',
@@ -288,6 +289,8 @@ const phaseHandlers: Record<RunState['phase'], Handler> = {
     }
     const undo = undoFor(step, record, context, state);
     if (undo === undefined) return { state: mark('not-undone') };
+    // The snapshot shows the step changed nothing that needs undoing: the state is as before.
+    if ('unchanged' in undo) return { state: mark('compensated') };
     if ('error' in undo) return finish(state, 'needs_attention', `cannot undo ${stepId}: ${undo.error}`);
     if (context.killSwitch)
       return finish(state, 'needs_attention', `the kill switch is on: ${stepId} was not undone`);
@@ -495,7 +498,11 @@ function undoFor(
   record: StepRecord,
   context: RunContext,
   state: RunState,
-): { action: ActionDefinition; params: Record<string, unknown> } | { error: string } | undefined {
+):
+  | { action: ActionDefinition; params: Record<string, unknown> }
+  | { error: string }
+  | { unchanged: true }
+  | undefined {
   const rollback = step.rollback;
   if (rollback.kind === 'none') return undefined;
   if (rollback.kind === 'custom') {
@@ -506,11 +513,18 @@ function undoFor(
   }
   const inverse = step.action.inverse;
   if (!inverse || 'none' in inverse || !rollback.action) return undefined;
-  const params = resolve(inverseTemplates(step.action.id, inverse.with), {
+  const variables = {
     ...celVariables(context, state),
     params: toCel(record.params ?? {}),
     snapshot: toCel(record.snapshot ?? {}),
-  });
+  };
+  if (inverse.when !== undefined) {
+    const needed = holds(inverseCondition(step.action.id, inverse.when), variables);
+    // Unknown whether undoing restores or changes the system: a person decides.
+    if (needed.error) return { error: `whether to undo could not be decided: ${needed.error}` };
+    if (!needed.holds) return { unchanged: true };
+  }
+  const params = resolve(inverseTemplates(step.action.id, inverse.with), variables);
   if (!params.ok) return { error: params.error };
   const valid = rollback.action.input.safeParse(params.value);
   return valid.success
@@ -519,6 +533,20 @@ function undoFor(
 }
 
 const inverseCache = new Map<string, CompiledParam>();
+const conditionCache = new Map<string, CompiledExpression>();
+
+/** A catalog inverse's `when`, compiled once per action (the catalog is checked to compile). */
+function inverseCondition(key: string, source: string): CompiledExpression {
+  let compiled = conditionCache.get(key);
+  if (!compiled) {
+    const result = compileExpression(source, 'inverse', { boolean: true });
+    if (!result.ok)
+      throw new Error(`catalog inverse condition of ${key} does not compile: ${result.problem.message}`);
+    compiled = result.expression;
+    conditionCache.set(key, compiled);
+  }
+  return compiled;
+}
 
 /** Catalog inverse templates, compiled once per action (the catalog is checked to compile). */
 function inverseTemplates(key: string, templates: Readonly<Record<string, unknown>>): CompiledParam {

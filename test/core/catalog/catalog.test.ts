@@ -51,6 +51,27 @@ describe('ActionCatalog', () => {
     ]);
   });
 
+  it('reports an inverse condition that does not compile', () => {
+    const write = defineAction({
+      id: 'demo.thing.set',
+      title: 'Set a thing',
+      description: 'Writes.',
+      effect: 'write',
+      idempotent: true,
+      input: z.strictObject({ name: z.string(), on: z.boolean() }),
+      output: z.object({}),
+      inverse: {
+        action: 'demo.thing.set',
+        snapshot: { action: 'demo.thing.get', with: { name: '${{ params.name }}' } },
+        with: { name: '${{ params.name }}', on: '${{ snapshot.on }}' },
+        when: 'snapshot.on !=',
+      },
+    });
+    expect(new ActionCatalog().register(read, write).problems()).toEqual([
+      expect.stringMatching(/^demo\.thing\.set: inverse condition does not compile/),
+    ]);
+  });
+
   it('requires a write to say how it is undone, and refuses duplicates', () => {
     const write = defineAction({ ...read, id: 'demo.thing.poke', effect: 'write', inverse: undefined });
     expect(new ActionCatalog().register(write).problems()).toEqual([

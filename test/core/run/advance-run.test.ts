@@ -133,6 +133,31 @@ describe('advanceRun: the run state machine', () => {
     expect(run.world.buckets.get('demo-reports')?.access).toBe('public');
   });
 
+  it('compensated without an undo call when the snapshot shows the step changed nothing', async () => {
+    const workflow = workflowFrom(
+      base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
+  steps:
+    - id: close
+      action: sandbox.bucket.set-access
+      with: { bucket: "\${{ event.resource.bucket }}", access: private }
+    - id: lock-role
+      action: sandbox.role.set-login
+      with: { database: analytics, role: missing-role, login: false }
+  onFailure: compensate
+`),
+    );
+    // demo-exports is private already: setting it private changed nothing, so undoing must not run
+    // (the catalog inverse's \`when\` is false), and above all must not make anything public.
+    const run = await simulate(workflow, { event: event({ bucket: 'demo-exports' }) });
+    expect(run.state.outcome).toBe('compensated');
+    expect(actions(run.commands as never)).toEqual([
+      'step:sandbox.bucket.set-access',
+      'step:sandbox.role.set-login',
+    ]);
+    expect(run.state.steps.close?.status).toBe('compensated');
+    expect(run.world.buckets.get('demo-exports')?.access).toBe('private');
+  });
+
   it('failed (halt): onFailure halt leaves done steps for a person', async () => {
     const workflow = workflowFrom(
       base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
