@@ -22,6 +22,9 @@ export interface AuditRecord {
 
 export type AuditEntry = Pick<AuditRecord, 'at' | 'kind' | 'runId' | 'data'>;
 
+/** The settings key under which the store keeps the newest record's `seq:hash`, apart from the log. */
+export const auditHeadSetting = 'audit.head';
+
 /** The hash before the first record. */
 export const genesisHash = '0'.repeat(64);
 

@@ -1,8 +1,7 @@
 import type { Store } from '../store/store.js';
-import { verifyChain } from './audit-record.js';
+import { auditHeadSetting, verifyChain } from './audit-record.js';
 
 /** The setting where the store keeps the newest record, `<seq>:<hash>` (written with every append). */
-export const auditHeadSetting = 'audit.head';
 
 export type AuditVerdict =
   | { readonly ok: true; readonly records: number; readonly head: { seq: number; hash: string } | undefined }

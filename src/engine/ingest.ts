@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { redactSecrets } from '../audit/redact.js';
 import { evaluate, holds } from '../core/run/run-context.js';
 import { initialRunState } from '../core/run/run-state.js';
@@ -266,5 +265,3 @@ async function decide(
   }
   return { dedupeKey };
 }
-
-export const ingestBatchSchema = z.array(z.unknown()).max(10_000);

@@ -37,11 +37,3 @@ export function formatPath(segments: readonly (string | number)[]): string {
   }
   return out === '' ? '(document)' : out;
 }
-
-/** Thrown by loaders only when a caller asked for an exception instead of a result. */
-export class LoadError extends Error {
-  constructor(readonly diagnostics: readonly Diagnostic[]) {
-    super(diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join('\n'));
-    this.name = 'LoadError';
-  }
-}

@@ -431,8 +431,6 @@ function yamlMessage(message: string): string {
   return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
 }
 
-export { formatPath };
-
 /**
  * How many values a document holds once shared (aliased) values are counted at every use; stops
  * counting past `limit`. js-yaml shares an aliased value instead of copying it, so a small file can

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { sealRecord, type AuditEntry, type AuditRecord } from '../../audit/audit-record.js';
+import { auditHeadSetting, sealRecord, type AuditEntry, type AuditRecord } from '../../audit/audit-record.js';
 import type {
   AttemptRow,
   RunFilter,
@@ -297,7 +297,6 @@ function migrate(db: Database.Database): void {
 }
 
 /** The setting that names the audit chain's newest record, `<seq>:<hash>`. */
-const auditHeadKey = 'audit.head';
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names what the JSON column holds
@@ -644,14 +643,14 @@ class SqliteTransaction implements StoreTransaction {
   }
 
   getSetting(key: string): Promise<string | undefined> {
-    if (key === auditHeadKey) this.writeHead();
+    if (key === auditHeadSetting) this.writeHead();
     const row = this.statement('SELECT value FROM settings WHERE key = ?').get(key) as
       { value: string } | undefined;
     return Promise.resolve(row?.value);
   }
 
   setSetting(key: string, value: string): Promise<void> {
-    if (key === auditHeadKey) this.forgetHead();
+    if (key === auditHeadSetting) this.forgetHead();
     this.statement(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ).run(key, value);
@@ -678,8 +677,8 @@ class SqliteTransaction implements StoreTransaction {
     if (!this.headUnwritten || !this.head) return;
     // The head, kept apart: removing the newest records leaves a chain that verifies, but not this.
     this.statement(
-      "INSERT INTO settings (key, value) VALUES ('audit.head', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    ).run(`${this.head.seq}:${this.head.hash}`);
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(auditHeadSetting, `${this.head.seq}:${this.head.hash}`);
     this.headUnwritten = false;
   }
 
@@ -707,7 +706,7 @@ class SqliteTransaction implements StoreTransaction {
       { seq: number; hash: string } | undefined;
     const recorded = /^(\d+):([0-9a-f]{64})$/.exec(
       (
-        this.statement("SELECT value FROM settings WHERE key = 'audit.head'").get() as
+        this.statement('SELECT value FROM settings WHERE key = ?').get(auditHeadSetting) as
           { value: string } | undefined
       )?.value ?? '',
     );

@@ -35,6 +35,37 @@ ${more}`),
   );
 
 const publicBucket = event({ bucket: 'demo-reports' });
+
+/** Makes a bucket private, then fails: the role to lock does not exist in the sandbox. */
+const closeThenFailingStep = (onFailure: 'compensate' | 'halt') =>
+  workflowFrom(
+    base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
+  steps:
+    - id: close
+      action: sandbox.bucket.set-access
+      with: { bucket: "\${{ event.resource.bucket }}", access: private }
+    - id: lock-role
+      action: sandbox.role.set-login
+      with: { database: analytics, role: missing-role, login: false }
+  onFailure: ${onFailure}
+`),
+  );
+
+/** Makes a bucket private, then verifies it is public: verify never holds. */
+const closeThenVerifyFails = (onFailure: 'compensate' | 'halt') =>
+  workflowFrom(
+    base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
+  steps:
+    - id: close
+      action: sandbox.bucket.set-access
+      with: { bucket: "\${{ event.resource.bucket }}", access: private }
+  verify:
+    check: sandbox.bucket.get
+    with: { bucket: "\${{ event.resource.bucket }}" }
+    expect: result.access == "public"
+  onFailure: ${onFailure}
+`),
+  );
 const actions = (commands: { kind: string; action?: { id: string }; purpose?: string }[]) =>
   commands.filter((c) => c.kind === 'act').map((c) => `${c.purpose ?? ''}:${c.action?.id ?? ''}`);
 
@@ -111,18 +142,7 @@ describe('advanceRun: the run state machine', () => {
   });
 
   it('compensated: a later step fails, the done step is undone from its snapshot', async () => {
-    const workflow = workflowFrom(
-      base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
-  steps:
-    - id: close
-      action: sandbox.bucket.set-access
-      with: { bucket: "\${{ event.resource.bucket }}", access: private }
-    - id: lock-role
-      action: sandbox.role.set-login
-      with: { database: analytics, role: missing-role, login: false }
-  onFailure: compensate
-`),
-    );
+    const workflow = closeThenFailingStep('compensate');
     const run = await simulate(workflow, { event: publicBucket });
     expect(run.state.outcome).toBe('compensated');
     expect(actions(run.commands as never)).toEqual([
@@ -134,18 +154,7 @@ describe('advanceRun: the run state machine', () => {
   });
 
   it('compensated without an undo call when the snapshot shows the step changed nothing', async () => {
-    const workflow = workflowFrom(
-      base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
-  steps:
-    - id: close
-      action: sandbox.bucket.set-access
-      with: { bucket: "\${{ event.resource.bucket }}", access: private }
-    - id: lock-role
-      action: sandbox.role.set-login
-      with: { database: analytics, role: missing-role, login: false }
-  onFailure: compensate
-`),
-    );
+    const workflow = closeThenFailingStep('compensate');
     // demo-exports is private already: setting it private changed nothing, so undoing must not run
     // (the catalog inverse's \`when\` is false), and above all must not make anything public.
     const run = await simulate(workflow, { event: event({ bucket: 'demo-exports' }) });
@@ -159,18 +168,7 @@ describe('advanceRun: the run state machine', () => {
   });
 
   it('failed (halt): onFailure halt leaves done steps for a person', async () => {
-    const workflow = workflowFrom(
-      base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
-  steps:
-    - id: close
-      action: sandbox.bucket.set-access
-      with: { bucket: "\${{ event.resource.bucket }}", access: private }
-    - id: lock-role
-      action: sandbox.role.set-login
-      with: { database: analytics, role: missing-role, login: false }
-  onFailure: halt
-`),
-    );
+    const workflow = closeThenFailingStep('halt');
     const run = await simulate(workflow, { event: publicBucket });
     expect(run.state.outcome).toBe('failed');
     expect(run.world.buckets.get('demo-reports')?.access).toBe('private');
@@ -239,38 +237,14 @@ describe('advanceRun: the run state machine', () => {
   });
 
   it('compensated after verify does not hold', async () => {
-    const workflow = workflowFrom(
-      base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
-  steps:
-    - id: close
-      action: sandbox.bucket.set-access
-      with: { bucket: "\${{ event.resource.bucket }}", access: private }
-  verify:
-    check: sandbox.bucket.get
-    with: { bucket: "\${{ event.resource.bucket }}" }
-    expect: result.access == "public"
-  onFailure: compensate
-`),
-    );
+    const workflow = closeThenVerifyFails('compensate');
     const run = await simulate(workflow, { event: publicBucket });
     expect(run.state.outcome).toBe('compensated');
     expect(run.state.reason).toContain('verify did not hold');
   });
 
   it('unverified (halt): verify does not hold and onFailure is halt', async () => {
-    const workflow = workflowFrom(
-      base(`  trigger: { source: scanner, types: [sandbox.bucket.public] }
-  steps:
-    - id: close
-      action: sandbox.bucket.set-access
-      with: { bucket: "\${{ event.resource.bucket }}", access: private }
-  verify:
-    check: sandbox.bucket.get
-    with: { bucket: "\${{ event.resource.bucket }}" }
-    expect: result.access == "public"
-  onFailure: halt
-`),
-    );
+    const workflow = closeThenVerifyFails('halt');
     expect((await simulate(workflow, { event: publicBucket })).state.outcome).toBe('unverified');
   });
 
