@@ -2,6 +2,9 @@ import type { AuditEntry, AuditRecord } from '../audit/audit-record.js';
 import type { RectifyEvent } from '../core/model/event.js';
 import type { RunState } from '../core/run/run-state.js';
 import type { RunOutcome, WorkflowMode } from '../core/types.js';
+import type { NotificationQueries } from './notifications-store.js';
+import type { TokenQueries } from './tokens-store.js';
+import type { VersionQueries } from './versions-store.js';
 
 /**
  * Rectify's durable state, behind one interface so that the embedded SQLite store and a shared
@@ -95,6 +98,13 @@ export interface RunFilter {
 }
 
 export interface StoreTransaction {
+  /** API tokens (server). */
+  readonly tokens: TokenQueries;
+  /** Workflow versions (change control). */
+  readonly versions: VersionQueries;
+  /** The notification outbox. */
+  readonly notifications: NotificationQueries;
+
   /** Stores an event unless one with the same (source, id) exists; says which. */
   insertEvent(event: Omit<StoredEvent, 'seq'>): Promise<{ seq: number; duplicate: boolean }>;
   getEvent(seq: number): Promise<StoredEvent | undefined>;

@@ -1,3 +1,7 @@
+import { notificationsMigration } from './notifications-sqlite.js';
+import { tokensMigration } from './tokens-sqlite.js';
+import { versionsMigration } from './versions-sqlite.js';
+
 /**
  * Numbered migrations of the SQLite store. Append only: a migration that has run is never edited;
  * a change is a new migration. The schema they produce is committed as schema.sql and a test
@@ -98,4 +102,7 @@ CREATE INDEX audit_by_run ON audit (run_id) WHERE run_id IS NOT NULL;
     // Shadow comparison and run timelines look up the runs of one event.
     sql: 'CREATE INDEX runs_by_event ON runs (event_seq);',
   },
+  tokensMigration,
+  versionsMigration,
+  notificationsMigration,
 ];

@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { SqliteNotificationQueries } from './notifications-sqlite.js';
+import { SqliteTokenQueries } from './tokens-sqlite.js';
+import { SqliteVersionQueries } from './versions-sqlite.js';
 import { auditHeadSetting, sealRecord, type AuditEntry, type AuditRecord } from '../../audit/audit-record.js';
 import type {
   AttemptRow,
@@ -373,7 +376,16 @@ class SqliteTransaction implements StoreTransaction {
   /** Appends since the head setting was last written: `writeHead` writes it before COMMIT. */
   private headUnwritten = false;
 
-  constructor(private readonly db: Database.Database) {}
+  readonly tokens: SqliteTokenQueries;
+  readonly versions: SqliteVersionQueries;
+  readonly notifications: SqliteNotificationQueries;
+
+  constructor(private readonly db: Database.Database) {
+    const prepare = (sql: string) => this.statement(sql);
+    this.tokens = new SqliteTokenQueries(prepare);
+    this.versions = new SqliteVersionQueries(prepare);
+    this.notifications = new SqliteNotificationQueries(prepare);
+  }
 
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
