@@ -52,6 +52,8 @@ export const RunOutcome = {
   cancelled: 'cancelled',
   paused: 'paused',
   needsAttention: 'needs_attention',
+  /** Succeeded, then undone on demand by a person (`rectify runs rollback`): the system is as before. */
+  rolledBack: 'rolled-back',
 } as const;
 export type RunOutcome = (typeof RunOutcome)[keyof typeof RunOutcome];
 export const runOutcomes = Object.values(RunOutcome);

@@ -1,5 +1,6 @@
 import type { ActionDefinition } from '../core/catalog/action.js';
-import type { Connector } from '../core/catalog/connector.js';
+import type { Connector, ResolvedCredential } from '../core/catalog/connector.js';
+import type { CircuitBreakers } from './circuit-breaker.js';
 import { ActionFailure, coerceError } from '../core/errors.js';
 import type { RunFeedback } from '../core/run/commands.js';
 
@@ -14,6 +15,46 @@ export async function callAction(
   params: Record<string, unknown>,
   timeoutMs: number,
   kind: 'read-result' | 'act-result',
+  guard: CallGuard = {},
+): Promise<RunFeedback> {
+  const { credential, breakers, now = Date.now } = guard;
+  const refused = refusal(action, credential);
+  if (refused) return { kind, ok: false, failure: 'non-retryable', message: refused };
+  const circuitKey = credential?.name ?? action.connector;
+  const open = breakers?.admit(circuitKey, now());
+  // Retryable: the run backs off and tries again later instead of hammering a dependency that is down.
+  if (open) return { kind, ok: false, failure: 'retryable', message: open };
+  const feedback = await invoke(connectors, action, params, timeoutMs, kind, credential);
+  if ('ok' in feedback && feedback.ok) breakers?.succeeded(circuitKey);
+  else if ('ok' in feedback) breakers?.failed(circuitKey, feedback.failure, feedback.message, now());
+  return feedback;
+}
+
+export interface CallGuard {
+  /** The workflow's (or scan source's) credential: its scopes bound what may be called. */
+  readonly credential?: ResolvedCredential | undefined;
+  /** One circuit per credential (per connector when there is none). */
+  readonly breakers?: CircuitBreakers | undefined;
+  readonly now?: () => number;
+}
+
+/** Why the credential may not perform the action (least privilege, checked at every call). */
+function refusal(action: ActionDefinition, credential: ResolvedCredential | undefined): string | undefined {
+  if (!credential) return undefined;
+  if (credential.connector !== action.connector)
+    return `credential ${credential.name} is for the ${credential.connector} connector, not ${action.connector}`;
+  if (!credential.scopes.includes(action.scope))
+    return `credential ${credential.name} lacks the scope ${action.scope}: add it to its scopes in the config if this workflow should perform ${action.id}`;
+  return undefined;
+}
+
+async function invoke(
+  connectors: ReadonlyMap<string, Connector>,
+  action: ActionDefinition,
+  params: Record<string, unknown>,
+  timeoutMs: number,
+  kind: 'read-result' | 'act-result',
+  credential: ResolvedCredential | undefined,
 ): Promise<RunFeedback> {
   const connector = connectors.get(action.connector);
   const handler = connector?.handlers[action.id];
@@ -34,7 +75,10 @@ export async function callAction(
     }, timeoutMs);
   });
   try {
-    const outcome = await Promise.race([handler(params, { signal: controller.signal }), timedOut]);
+    const outcome = await Promise.race([
+      handler(params, { signal: controller.signal, ...(credential ? { credential } : {}) }),
+      timedOut,
+    ]);
     if (outcome === 'timeout')
       return { kind, ok: false, failure: 'timeout', message: `no answer within ${timeoutMs} ms` };
     const output = action.output.safeParse(outcome);

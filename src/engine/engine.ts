@@ -1,4 +1,8 @@
-import type { Connector } from '../core/catalog/connector.js';
+import type { Connector, ResolvedCredential } from '../core/catalog/connector.js';
+import type { RectifyEvent } from '../core/model/event.js';
+import { CircuitBreakers, type CircuitBreakerOptions } from './circuit-breaker.js';
+import type { EngineObserver } from './engine-observer.js';
+import { EngineRefusal } from './engine-refusal.js';
 import type { CompiledWorkflow } from '../core/compile/compiled-workflow.js';
 import { coerceError } from '../core/errors.js';
 import type { RunFeedback } from '../core/run/commands.js';
@@ -24,6 +28,15 @@ export interface EngineOptions {
    * same store resumes those runs (crash recovery). Used to measure ingest on its own.
    */
   readonly executeRuns?: boolean;
+  /**
+   * The config's credentials, secrets resolved; each workflow's `spec.credentials` names one, and
+   * its scopes bound every call. Absent: none is passed or checked (sandbox-only use).
+   */
+  readonly credentials?: ReadonlyMap<string, ResolvedCredential>;
+  /** One circuit breaker per credential (defaults: 5 failures in a row, 30 s open). */
+  readonly circuitBreaker?: CircuitBreakerOptions;
+  /** Metrics: told about events, steps and finished runs. */
+  readonly observer?: EngineObserver;
 }
 
 const killSwitchKey = 'kill-switch';
@@ -50,13 +63,25 @@ export class Engine {
   private stopped = false;
   private readonly deps: ExecutorDependencies;
   private readonly executes: boolean;
+  /** Cancels asked for while the run was being driven: the executor takes them before its next command. */
+  private readonly cancels = new Map<string, string>();
+  readonly breakers: CircuitBreakers;
 
   private constructor(private readonly options: EngineOptions) {
     this.workflows = new WorkflowSet(options.workflows);
     this.executes = options.executeRuns ?? true;
     this.clock = options.clock ?? systemClock;
     this.killSwitch = options.killSwitch ?? false;
+    this.breakers = new CircuitBreakers(options.circuitBreaker);
     this.deps = {
+      credentials: options.credentials,
+      breakers: this.breakers,
+      observer: options.observer,
+      takeCancel: (runId) => {
+        const by = this.cancels.get(runId);
+        this.cancels.delete(runId);
+        return by;
+      },
       store: options.store,
       workflows: this.workflows,
       connectors: options.connectors,
@@ -99,7 +124,8 @@ export class Engine {
         );
       return out;
     });
-    for (const result of results) {
+    for (const [index, result] of results.entries()) {
+      this.options.observer?.onEvent?.(sourceOf(events[index]), result);
       if (result.status !== 'accepted') continue;
       for (const run of result.runs) if (run.outcome === null) this.drive(run.runId);
     }
@@ -115,6 +141,11 @@ export class Engine {
     const waiting = await this.options.store.transaction(async (tx) => {
       const run = await tx.getRun(runId);
       if (run?.status !== 'awaiting_approval') return false;
+      if (run.state.startedBy !== undefined && run.state.startedBy === by)
+        throw new EngineRefusal(
+          'separation-of-duties',
+          `${by} started run ${runId} by hand and so may not ${decision} it: another person must`,
+        );
       await tx.appendAudit({
         at: new Date(this.clock.now()).toISOString(),
         kind: `approval.${decision === 'approve' ? 'granted' : 'rejected'}`,
@@ -140,6 +171,135 @@ export class Engine {
         data: { by },
       });
     });
+  }
+
+  /**
+   * Cancels a run: nothing more is done; steps already done are undone when the workflow
+   * compensates. A run being driven takes the cancel before its next action (the action under
+   * way, if any, finishes first: it cannot be taken back mid-call).
+   * @throws EngineRefusal `not-found` or `finished`
+   */
+  async cancel(runId: string, by: string): Promise<void> {
+    this.requireExecution('cancel runs');
+    const run = await this.options.store.transaction((tx) => tx.getRun(runId));
+    if (!run) throw new EngineRefusal('not-found', `no run ${runId}`);
+    if (run.status === 'done')
+      throw new EngineRefusal(
+        'finished',
+        `run ${runId} has finished (${run.outcome ?? 'done'}): nothing to cancel`,
+      );
+    const active = this.active.get(runId);
+    if (active) {
+      this.cancels.set(runId, by);
+      await active;
+      // It may have gone to sleep or to wait for a person before taking the cancel.
+      if (!this.cancels.has(runId)) return;
+      this.cancels.delete(runId);
+    }
+    await this.options.store.transaction((tx) =>
+      tx.appendAudit({
+        at: new Date(this.clock.now()).toISOString(),
+        kind: 'run.cancel-requested',
+        runId,
+        data: { by },
+      }),
+    );
+    this.wakes.delete(runId);
+    this.drive(runId, { kind: 'cancel', by });
+    await this.active.get(runId);
+  }
+
+  /**
+   * Undoes a finished run's done writes, newest first, from the snapshots taken before them; the
+   * run ends `rolled-back` (or `needs_attention` when an undo fails). Only for a run of the active
+   * version that succeeded or is unverified, in enforce mode, with the kill switch off.
+   * @throws EngineRefusal
+   */
+  async rollbackRun(runId: string, by: string): Promise<void> {
+    this.requireExecution('roll back runs');
+    if (this.killSwitch)
+      throw new EngineRefusal('kill-switch', 'the kill switch is on: no write runs, undo included');
+    const run = await this.options.store.transaction(async (tx) => {
+      const found = await tx.getRun(runId);
+      if (!found) throw new EngineRefusal('not-found', `no run ${runId}`);
+      if (found.status !== 'done' || (found.outcome !== 'succeeded' && found.outcome !== 'unverified'))
+        throw new EngineRefusal(
+          'not-rollbackable',
+          `run ${runId} is ${found.status === 'done' ? found.outcome : found.status}: only a finished run that succeeded or is unverified can be rolled back`,
+        );
+      if (!this.workflows.getVersion(found.workflow, found.version))
+        throw new EngineRefusal(
+          'not-rollbackable',
+          `run ${runId} ran version ${found.version} of ${found.workflow}, which this engine does not hold: undo it by hand`,
+        );
+      if (!found.state.done.some((id) => found.state.steps[id]?.status === 'done'))
+        throw new EngineRefusal('not-rollbackable', `run ${runId} changed nothing: nothing to roll back`);
+      await tx.updateRun(runId, { status: 'running', updatedAt: this.clock.now(), finishedAt: null });
+      await tx.appendAudit({
+        at: new Date(this.clock.now()).toISOString(),
+        kind: 'run.rollback-requested',
+        runId,
+        data: { by, outcome: found.outcome },
+      });
+      return found;
+    });
+    this.drive(run.id, { kind: 'rollback', by });
+    await this.active.get(run.id);
+  }
+
+  /**
+   * Pauses or resumes a workflow (a person's decision, audited). A paused workflow's events are
+   * recorded as `paused` runs; runs under way continue.
+   */
+  async setPaused(workflow: string, paused: boolean, by: string, reason?: string): Promise<void> {
+    await this.options.store.transaction(async (tx) => {
+      await tx.setPause(workflow, paused, paused ? (reason ?? `paused by ${by}`) : null, this.clock.now());
+      await tx.appendAudit({
+        at: new Date(this.clock.now()).toISOString(),
+        kind: paused ? 'workflow.paused' : 'workflow.resumed',
+        runId: null,
+        data: { workflow, by, ...(reason ? { reason } : {}) },
+      });
+    });
+  }
+
+  /**
+   * Starts a run of one workflow on an event, by hand. The event is ingested like any other
+   * (durable, deduplicated on (source, id), audited) but only `workflow` is considered, and every
+   * guard still applies: its `match`, kill switch, pause, exemptions, limits, then corroborate and
+   * approval. `by` may not approve the run it started.
+   */
+  async startRun(workflow: string, event: unknown, by: string): Promise<IngestResult> {
+    this.requireExecution('start runs');
+    if (!this.workflows.get(workflow))
+      throw new EngineRefusal('no-such-workflow', `no active workflow ${workflow}`);
+    const now = this.clock.now();
+    const result = await this.options.store.transaction((tx) =>
+      ingestEvent(tx, event, {
+        workflows: this.workflows,
+        now,
+        killSwitch: this.killSwitch,
+        only: { workflow, by },
+      }),
+    );
+    this.options.observer?.onEvent?.(sourceOf(event), result);
+    if (result.status === 'accepted')
+      for (const run of result.runs) if (run.outcome === null) this.drive(run.runId);
+    return result;
+  }
+
+  /** Makes `workflows` the active set (after an activation, rollback or retirement of a version). */
+  replaceWorkflows(workflows: readonly CompiledWorkflow[]): void {
+    this.workflows.replace(workflows);
+  }
+
+  /** The active workflows, as the engine matches events against them. */
+  activeWorkflows(): readonly CompiledWorkflow[] {
+    return this.workflows.all().map((w) => w.compiled);
+  }
+
+  private requireExecution(what: string): void {
+    if (!this.executes) throw new Error(`this engine only ingests (executeRuns: false): it cannot ${what}`);
   }
 
   /** Resolves when no run is being driven and, with `timers`, no run is due to wake. */
@@ -239,4 +399,9 @@ export class Engine {
       run.status === 'awaiting_approval' ? { kind: 'approval', decision: 'timeout' } : { kind: 'woke' },
     );
   }
+}
+
+function sourceOf(event: unknown): string {
+  const source = (event as Partial<RectifyEvent> | null)?.source;
+  return typeof source === 'string' ? source : 'unknown';
 }

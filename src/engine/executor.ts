@@ -1,5 +1,7 @@
 import { redactSecrets } from '../audit/redact.js';
-import type { Connector } from '../core/catalog/connector.js';
+import type { Connector, ResolvedCredential } from '../core/catalog/connector.js';
+import type { CircuitBreakers } from './circuit-breaker.js';
+import type { EngineObserver } from './engine-observer.js';
 import { isWriteEffect } from '../core/catalog/action.js';
 import { advanceRun } from '../core/run/advance-run.js';
 import type { FailureKind } from '../core/errors.js';
@@ -11,6 +13,8 @@ import { callAction } from './call-action.js';
 import type { Clock } from './clock.js';
 import { shadowSuffix, type WorkflowSet } from './workflow-set.js';
 import { canonicalJson } from '../audit/canonical-json.js';
+import type { RunOutcome } from '../core/types.js';
+import { runMessage } from '../notify/run-message.js';
 
 export interface ExecutorDependencies {
   readonly store: Store;
@@ -22,6 +26,16 @@ export interface ExecutorDependencies {
   readonly onSleep: (runId: string, until: number) => void;
   /** Told when a run ends or waits for a person. */
   readonly onSettled?: (runId: string) => void;
+  /**
+   * The config's credentials by name, secrets resolved; a workflow's `spec.credentials` picks one.
+   * Undefined: no credential is passed or checked (only for the sandbox, e.g. `rectify run`
+   * without a config); the server always passes the config's.
+   */
+  readonly credentials: ReadonlyMap<string, ResolvedCredential> | undefined;
+  readonly breakers: CircuitBreakers;
+  readonly observer?: EngineObserver | undefined;
+  /** A person's cancel that arrived while the run was being driven: taken before its next command. */
+  readonly takeCancel: (runId: string) => string | undefined;
 }
 
 /**
@@ -48,8 +62,8 @@ export async function driveRun(
   if (!loaded) return;
   const { event } = loaded;
   let run = loaded.run;
-  const workflow = deps.workflows.get(run.workflow);
-  if (!workflow || workflow.version !== run.version) {
+  const workflow = deps.workflows.getVersion(run.workflow, run.version);
+  if (!workflow) {
     await finishWithoutWorkflow(deps, run);
     return;
   }
@@ -64,8 +78,20 @@ export async function driveRun(
       createdAt: run.createdAt,
       killSwitch: deps.killSwitch(),
     };
-    const { state, command } = advanceRun(compiled, context, run.state, feedback);
+    let { state, command } = advanceRun(compiled, context, run.state, feedback);
     feedback = undefined;
+    const cancelledBy = command.kind === 'finish' ? undefined : deps.takeCancel(run.id);
+    if (cancelledBy !== undefined) {
+      await deps.store.transaction((tx) =>
+        tx.appendAudit({
+          at: new Date(now).toISOString(),
+          kind: 'run.cancel-requested',
+          runId: run.id,
+          data: { by: cancelledBy },
+        }),
+      );
+      ({ state, command } = advanceRun(compiled, context, state, { kind: 'cancel', by: cancelledBy }));
+    }
     const at = new Date(now).toISOString();
 
     switch (command.kind) {
@@ -91,10 +117,23 @@ export async function driveRun(
               ...plannedActions(state),
             },
           });
-          await notify(tx, compiled.workflow.spec.notify ?? [], command.outcome, run, at);
+          await notify(
+            tx,
+            compiled.workflow.spec.notify ?? [],
+            command.outcome,
+            { ...run, state },
+            at,
+            command.reason,
+          );
           await compareShadow(tx, deps.workflows, run, at);
         });
         deps.onSettled?.(run.id);
+        deps.observer?.onRunFinished?.({
+          workflow: run.workflow,
+          outcome: command.outcome,
+          createdAt: run.createdAt,
+          finishedAt: now,
+        });
         return;
       }
       case 'sleep': {
@@ -128,7 +167,14 @@ export async function driveRun(
               preview: redactSecrets(command.preview),
             },
           });
-          await notify(tx, compiled.workflow.spec.notify ?? [], 'awaiting_approval', run, at);
+          await notify(
+            tx,
+            compiled.workflow.spec.notify ?? [],
+            'awaiting_approval',
+            { ...run, state },
+            at,
+            null,
+          );
         });
         if (command.deadline !== undefined) deps.onSleep(run.id, command.deadline);
         deps.onSettled?.(run.id);
@@ -144,8 +190,14 @@ export async function driveRun(
           command.params,
           timeoutMs,
           command.kind === 'read' ? 'read-result' : 'act-result',
+          {
+            credential: credentialOf(deps, compiled.workflow.spec.credentials),
+            breakers: deps.breakers,
+            now: () => deps.clock.now(),
+          },
         );
         const finishedAt = deps.clock.now();
+        deps.observer?.onStep?.(command.action.id, finishedAt - now, 'ok' in result && result.ok);
         await deps.store.transaction(async (tx) => {
           await tx.recordResult(attempt, resultRow(result), finishedAt);
           await tx.appendAudit({
@@ -184,6 +236,14 @@ export async function driveRun(
     }
   }
   throw new Error(`run ${run.id} took more than 1000 commands: a bug`);
+}
+
+/** The workflow's credential; undefined when it names none (the sandbox needs none). */
+function credentialOf(deps: ExecutorDependencies, name: string | undefined): ResolvedCredential | undefined {
+  if (name === undefined || deps.credentials === undefined) return undefined;
+  // A credential the engine does not hold (not in the config, or its secret could not be resolved
+  // at start): an empty connector name makes every call refuse, naming it.
+  return deps.credentials.get(name) ?? { name, connector: '', settings: {}, scopes: [] };
 }
 
 /** Commits the intent (and the state that led to it) before the call. */
@@ -241,9 +301,10 @@ async function recordIntent(
 async function notify(
   tx: StoreTransaction,
   entries: readonly { channel: string; on: readonly string[] }[],
-  outcome: string,
+  outcome: RunOutcome,
   run: RunRow,
   at: string,
+  reason: string | null,
 ): Promise<void> {
   for (const entry of entries) {
     if (!entry.on.includes(outcome)) continue;
@@ -253,6 +314,15 @@ async function notify(
       kind: 'notification.queued',
       runId: run.id,
       data: { channel: entry.channel, outcome, workflow: run.workflow },
+    });
+    // The outbox row commits with the outcome; src/notify/notifier.ts delivers it later, outside this transaction.
+    await tx.notifications.enqueue({
+      runId: run.id,
+      workflow: run.workflow,
+      channel: entry.channel,
+      outcome,
+      message: runMessage(run, outcome, reason, at),
+      createdAt: Date.parse(at),
     });
   }
 }
@@ -392,8 +462,8 @@ async function compareShadow(
 
 /** The write actions of a run with their parameters, as canonical JSON, for comparison. */
 function writesOf(workflows: WorkflowSet, run: RunRow, statuses: readonly string[]): string[] {
-  const workflow = workflows.get(run.workflow);
-  if (!workflow || workflow.version !== run.version) return [];
+  const workflow = workflows.getVersion(run.workflow, run.version);
+  if (!workflow) return [];
   return workflow.compiled.steps.flatMap((step) => {
     const record = run.state.steps[step.id];
     if (!record || !isWriteEffect(step.action.effect) || !statuses.includes(record.status)) return [];

@@ -5,6 +5,7 @@ import { toCel } from '../core/expr/values.js';
 import { eventSchema, type RectifyEvent } from '../core/model/event.js';
 import type { RunOutcome } from '../core/types.js';
 import type { RunRow, StoreTransaction } from '../store/store.js';
+import { runMessage } from '../notify/run-message.js';
 import { newRunId } from './ids.js';
 import type { LoadedWorkflow, WorkflowSet } from './workflow-set.js';
 
@@ -26,6 +27,11 @@ export interface IngestContext {
   readonly workflows: WorkflowSet;
   readonly now: number;
   readonly killSwitch: boolean;
+  /**
+   * A run started by hand: only this workflow is considered (whatever the event's source and
+   * type), its `match` and every other guard still apply, and `by` is recorded as the starter.
+   */
+  readonly only?: { readonly workflow: string; readonly by: string };
 }
 
 /**
@@ -76,7 +82,13 @@ export async function ingestEvent(
   const variables = { event: toCel(event), now: new Date(context.now) };
   const matched: LoadedWorkflow[] = [];
   const notMatched: { workflow: string; reason: string }[] = [];
-  for (const candidate of context.workflows.candidates(event.source, event.type)) {
+  const only = context.only && context.workflows.get(context.only.workflow);
+  const candidates = context.only
+    ? only
+      ? [only]
+      : []
+    : context.workflows.candidates(event.source, event.type);
+  for (const candidate of candidates) {
     const match = candidate.compiled.match;
     if (!match) {
       matched.push(candidate);
@@ -122,7 +134,7 @@ export async function ingestEvent(
       reason: decision.reason ?? null,
       state: decision.outcome
         ? { ...initialRunState(), phase: 'done', outcome: decision.outcome, reason: decision.reason }
-        : initialRunState(),
+        : { ...initialRunState(), ...(context.only ? { startedBy: context.only.by } : {}) },
       wakeAt: null,
       createdAt: context.now,
       updatedAt: context.now,
@@ -139,6 +151,7 @@ export async function ingestEvent(
         mode: row.mode,
         event: stored.seq,
         resource: row.resourceKey,
+        ...(context.only ? { startedBy: context.only.by } : {}),
         ...(decision.outcome ? { outcome: decision.outcome, reason: decision.reason } : {}),
         ...(decision.dedupeKey ? { dedupeKey: decision.dedupeKey } : {}),
       }) as Record<string, unknown>,
@@ -162,6 +175,15 @@ export async function ingestEvent(
           kind: 'notification.queued',
           runId,
           data: { channel: entry.channel, outcome: decision.outcome, workflow: row.workflow },
+        });
+        // Delivered later by src/notify/notifier.ts, outside this transaction.
+        await tx.notifications.enqueue({
+          runId,
+          workflow: row.workflow,
+          channel: entry.channel,
+          outcome: decision.outcome,
+          message: runMessage(row, decision.outcome, decision.reason, at),
+          createdAt: context.now,
         });
       }
     }

@@ -22,11 +22,25 @@ export class WorkflowSet {
   private readonly byName = new Map<string, LoadedWorkflow>();
   private readonly index = new Map<string, LoadedWorkflow[]>();
   private readonly wildcards = new Map<string, { pattern: RegExp; workflow: LoadedWorkflow }[]>();
+  /**
+   * Every version this set has served, by `<key>@<version>`: a run keeps running the version it
+   * started with after another is activated (it sleeps, waits for approval, or is rolled back).
+   */
+  private readonly versions = new Map<string, LoadedWorkflow>();
 
   constructor(workflows: readonly CompiledWorkflow[]) {
+    this.replace(workflows);
+  }
+
+  /** Makes `workflows` the active set; earlier versions stay reachable through `getVersion`. */
+  replace(workflows: readonly CompiledWorkflow[]): void {
+    this.byName.clear();
+    this.index.clear();
+    this.wildcards.clear();
     for (const compiled of workflows) {
       const loaded = { key: workflowKey(compiled), compiled, version: versionOf(compiled) };
       this.byName.set(loaded.key, loaded);
+      this.versions.set(`${loaded.key}@${loaded.version}`, loaded);
       if (compiled.mode === 'disabled') continue;
       const source = compiled.workflow.spec.trigger.source;
       for (const type of compiled.workflow.spec.trigger.types) {
@@ -50,8 +64,14 @@ export class WorkflowSet {
     return wild.length === 0 ? exact : [...new Set([...exact, ...wild])];
   }
 
+  /** The active version of a workflow (by its key). */
   get(name: string): LoadedWorkflow | undefined {
     return this.byName.get(name);
+  }
+
+  /** A version this set has served, active or not. */
+  getVersion(name: string, version: string): LoadedWorkflow | undefined {
+    return this.versions.get(`${name}@${version}`);
   }
 
   all(): LoadedWorkflow[] {

@@ -7,7 +7,7 @@ import type { CompiledWorkflow } from '../../src/core/compile/compiled-workflow.
 import { loadDocument } from '../../src/core/loader/load-document.js';
 import { verifyChain, type AuditRecord } from '../../src/audit/audit-record.js';
 import { verifyAudit, type AuditVerdict } from '../../src/audit/verify-audit.js';
-import { Engine } from '../../src/engine/engine.js';
+import { Engine, type EngineOptions } from '../../src/engine/engine.js';
 import type { Clock } from '../../src/engine/clock.js';
 import type { AttemptRow, RunRow } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -70,6 +70,8 @@ export async function harness(
     store?: SqliteStore;
     /** Replaces the sandbox connector's handlers (a call that hangs, to simulate a crash mid-call). */
     wrap?: (sandbox: SandboxConnector) => Connector;
+    /** More engine options (credentials, circuit breaker, observer). */
+    engine?: Partial<EngineOptions>;
   } = {},
 ): Promise<Harness> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -86,6 +88,7 @@ export async function harness(
     clock,
     ...(options.killSwitch !== undefined ? { killSwitch: options.killSwitch } : {}),
     onError: (error) => errors.push(error),
+    ...options.engine,
   });
   const h: Harness = {
     engine,

@@ -350,6 +350,26 @@ spec:
     });
   });
 
+  it('rolled-back: a person undoes a succeeded run from its snapshot, and it cannot be undone twice', async () => {
+    const h = await start([closeBucket()], { seed: buckets('demo-reports') });
+    await h.engine.ingest(bucketEvent('e1'));
+    await h.engine.idle();
+    const { id } = await only(h);
+    expect(h.sandbox.world.buckets.get('demo-reports')?.access).toBe('private');
+    await h.engine.rollbackRun(id, 'user:bob');
+    await h.engine.idle();
+    expect(await h.run(id)).toMatchObject({
+      status: 'done',
+      outcome: 'rolled-back',
+      reason: 'rolled back on demand by user:bob; undid 1 step(s)',
+    });
+    expect(h.sandbox.world.buckets.get('demo-reports')?.access).toBe('public');
+    expect(await kinds(h, id)).toEqual(expect.arrayContaining(['run.rollback-requested', 'action.result']));
+    const undo = (await h.attempts(id)).find((a) => a.purpose === 'compensate');
+    expect(undo).toMatchObject({ action: 'sandbox.bucket.set-access', params: { access: 'public' } });
+    await expect(h.engine.rollbackRun(id, 'user:bob')).rejects.toThrow(/only a finished run that succeeded/);
+  });
+
   describe('approval', () => {
     const approval = (onTimeout = 'abort', when = 'always') =>
       closeBucket({

@@ -31,6 +31,12 @@ export function advanceRun(
 ): { state: RunState; command: RunCommand } {
   let current = state;
   let pending = feedback;
+  if (feedback?.kind === 'cancel' || feedback?.kind === 'rollback') {
+    const redirected = personRequest(workflow, state, feedback);
+    if ('command' in redirected) return redirected;
+    current = redirected.state;
+    pending = undefined;
+  }
   // Each pass either returns a command or moves to the next phase; the number of phases and
   // items bounds the loop.
   for (let guard = 0; guard < 10_000; guard++) {
@@ -54,6 +60,41 @@ const finish = (state: RunState, outcome: RunOutcome, reason: string): Step => (
   state: { ...state, phase: 'done', outcome, reason, wakeAt: undefined },
   command: { kind: 'finish', outcome, reason },
 });
+
+/**
+ * A person's cancel or rollback. Cancel: nothing more is done; steps already done are undone when
+ * the workflow compensates (a half-applied remediation is not left behind). Rollback: only of a
+ * finished run; its done steps are undone in reverse order and the run ends `rolled-back`.
+ * A request that does not apply (cancel of a finished run) changes nothing.
+ */
+function personRequest(
+  workflow: CompiledWorkflow,
+  state: RunState,
+  request: { kind: 'cancel' | 'rollback'; by: string },
+): Step {
+  const doneSteps = state.done.filter((id) => state.steps[id]?.status === 'done');
+  if (request.kind === 'rollback') {
+    if (state.phase !== 'done') return { state };
+    return {
+      state: {
+        ...state,
+        phase: 'compensate',
+        index: 0,
+        rollback: { by: request.by },
+        failure: { message: `rolled back on demand by ${request.by}` },
+      },
+    };
+  }
+  if (state.phase === 'done' || state.phase === 'compensate') return { state };
+  const message = `cancelled by ${request.by}`;
+  if (doneSteps.length > 0 && workflow.onFailure === 'compensate')
+    return { state: { ...state, phase: 'compensate', index: 0, failure: { message } } };
+  return finish(
+    state,
+    'cancelled',
+    doneSteps.length > 0 ? `${message}; done steps were left as they are (onFailure: halt)` : message,
+  );
+}
 
 const sleep = (state: RunState, until: number, reason: 'settle' | 'retry' | 'verify-delay'): Step => ({
   state: { ...state, wakeAt: until },
@@ -252,6 +293,7 @@ const phaseHandlers: Record<RunState['phase'], Handler> = {
         .filter(([, r]) => r.status === 'not-undone')
         .map(([id]) => id);
       const rest = notUndone.length > 0 ? `; not undoable: ${notUndone.join(', ')}` : '';
+      if (state.rollback) return finish(state, 'rolled-back', `${reason}; undid ${undone} step(s)${rest}`);
       if (undone === 0)
         return finish(
           state,
@@ -262,7 +304,8 @@ const phaseHandlers: Record<RunState['phase'], Handler> = {
     }
     const step = workflow.steps.find((s) => s.id === stepId);
     const record = state.steps[stepId];
-    if (!step || !record) return { state: { ...state, index: state.index + 1 } };
+    // Only what is still done is undone (a step already undone, or never applied, is passed over).
+    if (!step || record?.status !== 'done') return { state: { ...state, index: state.index + 1 } };
     const mark = (status: StepRecord['status']): RunState => ({
       ...state,
       index: state.index + 1,

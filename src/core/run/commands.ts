@@ -55,4 +55,8 @@ export type RunFeedback =
     }
   | { readonly kind: 'approval'; readonly decision: 'approve' | 'reject' | 'timeout'; readonly by?: string }
   /** The process died between recording an action's intent and its result. */
-  | { readonly kind: 'interrupted' };
+  | { readonly kind: 'interrupted' }
+  /** A person cancelled the run: no further action; done steps are undone when `onFailure: compensate`. */
+  | { readonly kind: 'cancel'; readonly by: string }
+  /** A person asked to undo a finished run's done steps, from their snapshots. */
+  | { readonly kind: 'rollback'; readonly by: string };

@@ -48,6 +48,10 @@ export interface RunState {
   readonly failure?: { readonly stepId?: string; readonly message: string; readonly unverified?: boolean };
   readonly outcome?: RunOutcome;
   readonly reason?: string;
+  /** The subject that started the run by hand; they may not approve it (separation of duties). */
+  readonly startedBy?: string;
+  /** Set when a person asked to undo the finished run: compensation then ends `rolled-back`. */
+  readonly rollback?: { readonly by: string };
 }
 
 export function initialRunState(): RunState {
