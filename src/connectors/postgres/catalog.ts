@@ -3,7 +3,7 @@ import { defineAction, type ActionDefinition } from '../../core/catalog/action.j
 
 /**
  * The `postgres` connector's catalog entries: schema privileges, role attributes and sessions of
- * a PostgreSQL cluster reached through the step's credential. Declared here, implemented later.
+ * a PostgreSQL cluster reached through the step's credential. Implemented in postgres-connector.ts.
  *
  * Roles and sessions belong to the cluster, not to one database: on role actions `database` only
  * picks the database to connect to (default: the credential's), so inverses leave it out.
@@ -34,7 +34,12 @@ const roleState = z.object({
   exists: z.boolean(),
   superuser: z.boolean(),
   login: z.boolean(),
-  passwordSet: z.boolean(),
+  passwordSet: z
+    .boolean()
+    .nullable()
+    .describe(
+      'Whether the role has a password; null when the credential may not read pg_authid (superusers only).',
+    ),
   validUntil: z
     .string()
     .nullable()
@@ -48,7 +53,12 @@ const session = z.object({
   database: z.string().nullable(),
   clientAddr: z.string().nullable().describe('Client IP address; null for a Unix-socket connection.'),
   state: z.string().nullable().describe('active, idle, idle in transaction, ...'),
-  backendStart: z.string().describe('When the session started, ISO timestamp.'),
+  backendStart: z
+    .string()
+    .nullable()
+    .describe(
+      "When the session started, ISO timestamp; null for another role's session without pg_read_all_stats.",
+    ),
 });
 
 const roleIdentifiers = { database: 'identifier', role: 'identifier' } as const;
@@ -228,7 +238,7 @@ export const postgresActions: readonly ActionDefinition[] = [
     id: 'postgres.session.terminate',
     title: 'Terminate a session',
     description:
-      'Runs pg_terminate_backend(<pid>): the session ends and its open transaction is rolled back. A pid that is already gone is a no-op.',
+      "Runs pg_terminate_backend(<pid>) and waits up to 5 s for the session to end: its open transaction is rolled back. A pid that is already gone is a no-op; Rectify's own session is refused.",
     effect: 'destructive',
     idempotent: true,
     input: z.strictObject({
