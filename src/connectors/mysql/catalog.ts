@@ -3,8 +3,10 @@ import { defineAction, type ActionDefinition } from '../../core/catalog/action.j
 
 /**
  * The `mysql` connector's catalog entries: accounts (`'user'@'host'`) and their global privileges
- * (`ON *.*`) on a MySQL or MariaDB server reached through the step's credential. Declared here,
- * implemented later.
+ * (`ON *.*`) on a MySQL (5.7, 8) or MariaDB (10.4+) server reached through the step's credential.
+ * Implemented by mysql-connector.ts. The credential needs SELECT on mysql.user (MySQL) or
+ * mysql.global_priv (MariaDB) to read, CREATE USER to lock, and GRANT OPTION plus the privilege
+ * to grant or revoke it.
  */
 const user = z.string().min(1).describe('Account user name.');
 const host = z.string().min(1).describe("Account host part, e.g. '%', 'localhost' or '10.0.%'.");
@@ -52,6 +54,8 @@ const privilegesState = z.object({
 const identifiers = { user: 'identifier', host: 'identifier' } as const;
 const account = { user: '${{ params.user }}', host: '${{ params.host }}' };
 const accountSnapshot = { action: 'mysql.account.get', with: account };
+const heldBefore =
+  'params.privilege in snapshot.privileges || (params.privilege != "GRANT OPTION" && "ALL PRIVILEGES" in snapshot.privileges)';
 const privilegesSnapshot = { action: 'mysql.privileges.get', with: account };
 
 export const mysqlActions: readonly ActionDefinition[] = [
@@ -74,7 +78,12 @@ export const mysqlActions: readonly ActionDefinition[] = [
       "Lists every account with its password and lock status, flagging those open to any host ('%'), for scans.",
     effect: 'read',
     idempotent: true,
-    input: z.strictObject({}),
+    input: z.strictObject({
+      exposedOnly: z
+        .boolean()
+        .optional()
+        .describe("true: only accounts with no password or open to any host ('%'); default every account."),
+    }),
     output: z.object({ items: z.array(z.object(accountFields)) }),
     inverse: undefined,
   }),
@@ -131,7 +140,7 @@ export const mysqlActions: readonly ActionDefinition[] = [
     id: 'mysql.privilege.revoke',
     title: 'Revoke a global privilege',
     description:
-      "Runs REVOKE <privilege> ON *.* FROM 'user'@'host'. Destructive: clients relying on it fail. Undo grants the same privilege back, so undoing a revoke of ALL PRIVILEGES grants all of them.",
+      "Runs REVOKE <privilege> ON *.* FROM 'user'@'host'. Destructive: clients relying on it fail. Undo grants the same privilege back. Revoking ALL PRIVILEGES from an account holding only some of them fails: revoke those one by one, so that the undo never grants more than was held.",
     effect: 'destructive',
     idempotent: true,
     input: accountRef.extend({ privilege: globalPrivilege }),
@@ -142,7 +151,10 @@ export const mysqlActions: readonly ActionDefinition[] = [
       action: 'mysql.privilege.grant',
       snapshot: privilegesSnapshot,
       with: { ...account, privilege: '${{ params.privilege }}' },
-      when: 'params.privilege in snapshot.privileges',
+      // Grant back only what was held: named, or as part of ALL PRIVILEGES (which excludes GRANT
+      // OPTION). Revoking ALL PRIVILEGES from an account holding only some fails, so its undo
+      // never grants more than was held.
+      when: heldBefore,
     },
   }),
   defineAction({
@@ -160,7 +172,8 @@ export const mysqlActions: readonly ActionDefinition[] = [
       action: 'mysql.privilege.revoke',
       snapshot: privilegesSnapshot,
       with: { ...account, privilege: '${{ params.privilege }}' },
-      when: '!(params.privilege in snapshot.privileges)',
+      // Revoke again only what the grant added.
+      when: `!(${heldBefore})`,
     },
   }),
 ];

@@ -4,7 +4,9 @@ import { secretRef } from '../../core/model/common.js';
 
 /**
  * The `redis` connector's catalog entries: ACL users and protected mode of a Redis server (6.0 or
- * later) reached through the step's credential. Declared here, implemented later.
+ * later) reached through the step's credential. Implemented by redis-connector.ts. The credential
+ * logs in as an ACL user of Rectify's own that may run ACL GETUSER/USERS/SETUSER (and CONFIG GET
+ * to read protected mode); the connector refuses to turn off or re-key that user itself.
  */
 const user = z.string().min(1).describe('ACL user name.');
 const userRef = z.strictObject({ user });
@@ -69,13 +71,15 @@ export const redisActions: readonly ActionDefinition[] = [
       action: 'redis.acl.set-enabled',
       snapshot: { action: 'redis.acl.user', with: { user: '${{ params.user }}' } },
       with: { user: '${{ params.user }}', enabled: '${{ snapshot.enabled }}' },
+      // Undo only a change: a user that was already in the requested state stays as it is.
+      when: 'snapshot.enabled != params.enabled',
     },
   }),
   defineAction({
     id: 'redis.acl.reset-password',
     title: "Replace an ACL user's passwords",
     description:
-      'Runs ACL SETUSER <user> resetpass ><password>: every previous password (and nopass) is removed and the referenced secret becomes the only one.',
+      "Runs ACL SETUSER <user> resetpass ><password>: every previous password (and nopass) is removed and the referenced secret becomes the only one. The reference (env:NAME or file:/path) is resolved in Rectify's process when the step runs, so store the new password where the user's clients read it first; it is never returned, logged or put in an error. Refused for the user the credential logs in as.",
     effect: 'write',
     idempotent: true,
     input: userRef.extend({
