@@ -3,8 +3,9 @@ import { defineAction, type ActionDefinition } from '../../core/catalog/action.j
 
 /**
  * The `s3` connector's catalog entries: public exposure of S3 buckets (public access block,
- * bucket policy, ACL) in the account and region of the step's credential. Declared here,
- * implemented later. Every call goes to the S3 API, hence `slow`.
+ * bucket policy, ACL) in the account and region of the step's credential, on AWS or an
+ * S3-compatible service (its `endpoint`). Implemented by s3-connector.ts. Every call goes to the
+ * S3 API, hence `slow`.
  */
 const bucket = z.string().min(1).describe('Bucket name.');
 const bucketRef = z.strictObject({ bucket });
@@ -82,12 +83,18 @@ export const s3Actions: readonly ActionDefinition[] = [
     id: 's3.bucket.policy-status',
     title: "Read whether a bucket's policy makes it public",
     description:
-      'Reads whether S3 considers the bucket public because of its policy (GetBucketPolicyStatus).',
+      'Reads the bucket policy (GetBucketPolicy) and says whether it makes the bucket public: a statement that Allows everyone (Principal "*" or {"AWS": "*"}, or NotPrincipal) with no Condition. Computed from the document rather than GetBucketPolicyStatus, which radosgw answers counting ACL grants too; no policy is not public.',
     effect: 'read',
     idempotent: true,
     slow: true,
     input: bucketRef,
-    output: z.object({ bucket: z.string(), isPublic: z.boolean() }),
+    output: z.object({
+      bucket: z.string(),
+      isPublic: z.boolean(),
+      publicStatements: z
+        .array(z.string())
+        .describe('Sid (or #index) of each statement that makes the bucket public.'),
+    }),
     sensitive: identifiers,
     resource: ['bucket'],
     inverse: undefined,
@@ -136,14 +143,22 @@ export const s3Actions: readonly ActionDefinition[] = [
   defineAction({
     id: 's3.bucket.list',
     title: 'List buckets',
-    description: 'Lists the buckets of the account, for scans (ListBuckets).',
+    description:
+      'Lists the buckets of the account, for scans (ListBuckets), each with whether its policy (as s3.bucket.policy-status judges it) or its ACL makes it public. One bucket that cannot be read fails the scan rather than be reported private.',
     effect: 'read',
     idempotent: true,
     slow: true,
     input: z.strictObject({}),
     output: z.object({
       items: z.array(
-        z.object({ bucket: z.string(), region: z.string().nullable(), createdAt: z.string().nullable() }),
+        z.object({
+          bucket: z.string(),
+          region: z.string().nullable(),
+          createdAt: z.string().nullable(),
+          public: z.boolean().describe('publicPolicy || publicAcl.'),
+          publicPolicy: z.boolean().describe('Its bucket policy lets everyone in.'),
+          publicAcl: z.boolean().describe('Its ACL grants AllUsers or AuthenticatedUsers read or write.'),
+        }),
       ),
     }),
     inverse: undefined,
@@ -152,7 +167,7 @@ export const s3Actions: readonly ActionDefinition[] = [
     id: 's3.bucket.put-public-access-block',
     title: "Set a bucket's public access block",
     description:
-      'Sets the four public access block flags of the bucket (PutPublicAccessBlock); each defaults to true. Undo puts back the previous flags; where there was no block, that is all four false, which S3 treats the same.',
+      'Sets the four public access block flags of the bucket (PutPublicAccessBlock); each defaults to true. Undo puts back the previous flags; where there was no block, that is all four false, which S3 treats the same. Ceph radosgw (16.x) enforces BlockPublicAcls, IgnorePublicAcls and BlockPublicPolicy but NOT RestrictPublicBuckets: there a public policy keeps working until it is deleted (s3.bucket.delete-policy).',
     effect: 'write',
     idempotent: true,
     slow: true,
@@ -199,7 +214,7 @@ export const s3Actions: readonly ActionDefinition[] = [
     id: 's3.bucket.delete-policy',
     title: "Delete a bucket's policy",
     description:
-      'Deletes the bucket policy (DeleteBucketPolicy); access it granted stops at once. Undo puts back the previous policy text.',
+      'Deletes the bucket policy (DeleteBucketPolicy); access it granted stops at once. Undo puts back the previous policy text (none to put back when there was none). A public access block with BlockPublicPolicy refuses that undo for a public policy, so undo the block first (order the block step after this one).',
     effect: 'write',
     idempotent: true,
     slow: true,
@@ -207,7 +222,25 @@ export const s3Actions: readonly ActionDefinition[] = [
     output: policyState,
     sensitive: identifiers,
     resource: ['bucket'],
-    inverse: restorePolicy,
+    inverse: { ...restorePolicy, when: 'snapshot.policy != null' },
+  }),
+  defineAction({
+    id: 's3.bucket.remove-public-statements',
+    title: "Remove the public statements of a bucket's policy",
+    description:
+      'Takes out of the bucket policy every statement that makes the bucket public (as s3.bucket.policy-status judges them) and keeps the others, so grants to named accounts and roles go on working; deletes the policy when none is left (PutBucketPolicy / DeleteBucketPolicy). Public access stops at once, on AWS and on Ceph radosgw alike. Undo puts back the previous policy text; a public access block with BlockPublicPolicy refuses that undo, so order a block step after this one.',
+    effect: 'write',
+    idempotent: true,
+    slow: true,
+    input: bucketRef,
+    output: policyState.extend({
+      removed: z
+        .array(z.string())
+        .describe('Sid (or #index) of each statement taken out; empty when none was public.'),
+    }),
+    sensitive: identifiers,
+    resource: ['bucket'],
+    inverse: { ...restorePolicy, when: 'snapshot.policy != null' },
   }),
   defineAction({
     id: 's3.bucket.set-acl',
