@@ -15,6 +15,8 @@ export const nonFailureOutcomes: readonly RunOutcome[] = [
   'exempted',
   'deduplicated',
   'awaiting_approval',
+  // A person asked for it: the system is as it was before the run.
+  'rolled-back',
 ];
 export const failureOutcomes: readonly RunOutcome[] = [
   'failed',

@@ -6,21 +6,21 @@ import { redisActions } from './redis/catalog.js';
 import { s3Actions } from './s3/catalog.js';
 import { sandboxActions } from './sandbox/catalog.js';
 
-/** How far a connector is built: `simulated` runs in memory; `catalog-only` is declared, not implemented in this build. */
+/** What a connector acts on: `simulated` runs in memory (the sandbox); `real` acts on real systems. */
 export const ConnectorStatus = {
   simulated: 'simulated',
-  catalogOnly: 'catalog-only',
+  real: 'real',
 } as const;
 export type ConnectorStatus = (typeof ConnectorStatus)[keyof typeof ConnectorStatus];
 
 /** Every connector of this build and its status, by connector name (the first segment of its action ids). */
 export const connectorStatus: Readonly<Record<string, ConnectorStatus>> = {
   sandbox: ConnectorStatus.simulated,
-  postgres: ConnectorStatus.catalogOnly,
-  mysql: ConnectorStatus.catalogOnly,
-  redis: ConnectorStatus.catalogOnly,
-  s3: ConnectorStatus.catalogOnly,
-  http: ConnectorStatus.catalogOnly,
+  postgres: ConnectorStatus.real,
+  mysql: ConnectorStatus.real,
+  redis: ConnectorStatus.real,
+  s3: ConnectorStatus.real,
+  http: ConnectorStatus.real,
 };
 
 /**

@@ -41,6 +41,8 @@ export interface CallGuard {
 /** Why the credential may not perform the action (least privilege, checked at every call). */
 function refusal(action: ActionDefinition, credential: ResolvedCredential | undefined): string | undefined {
   if (!credential) return undefined;
+  if (credential.connector === '')
+    return `credential ${credential.name} is not available: it is not in the config, or its secret could not be resolved when the engine started`;
   if (credential.connector !== action.connector)
     return `credential ${credential.name} is for the ${credential.connector} connector, not ${action.connector}`;
   if (!credential.scopes.includes(action.scope))

@@ -46,7 +46,7 @@ describe('rectify actions', () => {
     });
     expect(actions.find((a) => a.id === 'postgres.schema.revoke')).toMatchObject({
       effect: 'write',
-      status: 'catalog-only',
+      status: 'real',
     });
   });
 });

@@ -113,7 +113,7 @@ describe('rectify run', () => {
     expect(existsSync(join(cwd, '.rectify', 'rectify.db'))).toBe(true);
   });
 
-  it('fails a run that reaches a catalog-only connector, saying why, and exits 1', async () => {
+  it('fails a run whose credential secret is not set, saying which, before calling the system, and exits 1', async () => {
     const cwd = workspace();
     // The example settles for 30s before acting; the test does not wait that long.
     const file = join(cwd, 'examples', 'workflows', 'pg-revoke-public-create.yaml');
@@ -123,12 +123,14 @@ describe('rectify run', () => {
       { cwd },
     );
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('note: pg-revoke-public-create uses postgres, catalog-only in this build');
+    expect(run.stderr).toContain(
+      'note: pg-revoke-public-create acts with credential pg-schema-remediator: env:PG_SCHEMA_REMEDIATOR_URL: the environment variable PG_SCHEMA_REMEDIATOR_URL is not set',
+    );
     const doc = JSON.parse(run.stdout) as { runs: JsonRun[] };
     const [failed] = doc.runs;
     expect(failed).toMatchObject({ workflow: 'pg-revoke-public-create', outcome: 'failed' });
-    expect(failed?.reason).toContain('the postgres connector is not available in this build');
-    // It failed on its first action, a read: nothing was attempted beyond it.
+    expect(failed?.reason).toContain('credential pg-schema-remediator is not available');
+    // It failed on its first action, a read, refused before any connection: nothing beyond it.
     expect(failed?.attempts.map((a) => [a.purpose, a.action])).toEqual([
       ['corroborate', 'postgres.schema.privileges'],
     ]);

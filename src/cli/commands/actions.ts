@@ -57,8 +57,8 @@ export function registerActions(program: Command, context: CommandContext): void
           const note =
             status === 'simulated'
               ? 'SIMULATED: in-memory resources, no real system'
-              : status === 'catalog-only'
-                ? 'declared; not implemented in this build'
+              : status === 'real'
+                ? 'acts on real systems with the credential a workflow names'
                 : '';
           io.out(`\n${io.style.bold(connector)} ${io.style.dim(note)}`);
         }

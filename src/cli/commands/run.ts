@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { sandboxConnector } from '../../connectors/sandbox/sandbox-connector.js';
-import type { Connector } from '../../core/catalog/connector.js';
+import { allConnectors, closeConnectors } from '../../connectors/all-connectors.js';
+import type { ResolvedCredential } from '../../core/catalog/connector.js';
+import { resolveCredentials, secretResolver } from '../../server/resolve-secrets.js';
 import type { CompiledWorkflow } from '../../core/compile/compiled-workflow.js';
 import { parseDuration } from '../../core/duration.js';
 import { eventSchema } from '../../core/model/event.js';
@@ -199,10 +200,24 @@ async function runEvent(options: RunOptions, context: CommandContext): Promise<n
     );
   }
   try {
+    // The config's credentials, secrets resolved from the environment; one that does not resolve
+    // is left out (its workflows' calls fail naming it) and noted. No config: sandbox only.
+    let credentials: Map<string, ResolvedCredential> | undefined;
+    let unresolved: string[] = [];
+    if (loadedConfig) {
+      const resolved = resolveCredentials(
+        loadedConfig.config,
+        secretResolver(io.env, dirname(loadedConfig.file.absolute)),
+      );
+      credentials = resolved.credentials;
+      unresolved = resolved.problems;
+    }
     return await drive(events.values, project.workflows, store, loadedConfig?.config.killSwitch ?? false, {
       ...options,
       timeoutMs,
       context,
+      credentials,
+      unresolved,
     });
   } finally {
     lock.release();
@@ -213,6 +228,9 @@ async function runEvent(options: RunOptions, context: CommandContext): Promise<n
 interface DriveOptions extends RunOptions {
   readonly timeoutMs: number;
   readonly context: CommandContext;
+  readonly credentials: ReadonlyMap<string, ResolvedCredential> | undefined;
+  /** Credentials whose secret did not resolve: why, per credential. */
+  readonly unresolved: readonly string[];
 }
 
 async function drive(
@@ -225,10 +243,9 @@ async function drive(
   const { io, catalog } = options.context;
   const style = io.style;
   const text = options.format === 'text';
-  // Only the sandbox acts in this build; the other connectors' actions are declared, not
-  // implemented, and the engine fails a run that reaches one, saying so.
-  const sandbox = sandboxConnector();
-  const connectors = new Map<string, Connector>([[sandbox.name, sandbox]]);
+  // The sandbox (SIMULATED, a fresh world each time) and the real connectors, which act with the
+  // credential each workflow names.
+  const connectors = allConnectors();
   const errors = new Map<string, string>();
   const resumed = await store.transaction((tx) => tx.unfinishedRuns());
   const engine = await Engine.start({
@@ -236,6 +253,7 @@ async function drive(
     workflows,
     connectors,
     killSwitch,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     onError: (error, where) => {
       const runId = /\brun (\S+)$/.exec(where)?.[1];
       if (runId) errors.set(runId, error.message);
@@ -260,11 +278,12 @@ async function drive(
       for (const [index, result] of results.entries())
         io.out(describeIngest(result, events[index], index, events.length));
     }
-    noteUnavailableConnectors(results, workflows, connectors, io);
+    noteUnavailableCredentials(results, workflows, options.unresolved, io);
     rows = await waitForRuns(engine, store, runIds, Date.now() + options.timeoutMs, errors, io);
     timedOut = rows.some((r) => !isSettled(r) && !errors.has(r.id));
   } finally {
     await engine.stop();
+    await closeConnectors(connectors);
   }
 
   const timelines = await loadTimelines(store, rows);
@@ -373,10 +392,11 @@ async function waitForRuns(
   }
 }
 
-function noteUnavailableConnectors(
+/** Says which started workflows act with a credential whose secret did not resolve. */
+function noteUnavailableCredentials(
   results: readonly IngestResult[],
   workflows: readonly CompiledWorkflow[],
-  connectors: ReadonlyMap<string, Connector>,
+  unresolved: readonly string[],
   io: CliIo,
 ): void {
   const started = new Set(
@@ -385,29 +405,14 @@ function noteUnavailableConnectors(
       .map((run) => run.workflow),
   );
   for (const workflow of workflows) {
-    if (!started.has(workflow.name)) continue;
-    const missing = [...connectorsOf(workflow)].filter((c) => !connectors.has(c));
-    if (missing.length === 0) continue;
-    io.err(
-      `note: ${workflow.name} uses ${missing.join(', ')}, catalog-only in this build (declared, not implemented): its run fails when it reaches the first such action`,
-    );
+    const name = workflow.workflow.spec.credentials;
+    if (!started.has(workflow.name) || name === undefined) continue;
+    const why = unresolved.find((line) => line.startsWith(`credential ${name}:`));
+    if (why)
+      io.err(
+        `note: ${workflow.name} acts with ${why}; its run fails at the first action (set the variable and run again)`,
+      );
   }
-}
-
-function connectorsOf(workflow: CompiledWorkflow): Set<string> {
-  const found = new Set<string>();
-  for (const check of workflow.corroborate) found.add(check.action.connector);
-  if (workflow.verify) found.add(workflow.verify.action.connector);
-  for (const step of workflow.steps) {
-    found.add(step.action.connector);
-    const rollback = step.rollback;
-    if (rollback.kind === 'custom') found.add(rollback.action.connector);
-    if (rollback.kind === 'catalog') {
-      if (rollback.action) found.add(rollback.action.connector);
-      if (rollback.snapshot) found.add(rollback.snapshot.connector);
-    }
-  }
-  return found;
 }
 
 type EventsRead =
