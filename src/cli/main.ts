@@ -1,13 +1,20 @@
 import { Command, CommanderError } from 'commander';
 import { defaultCatalog } from '../connectors/catalog.js';
 import { registerActions } from './commands/actions.js';
+import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
+import { registerKillSwitch } from './commands/kill-switch.js';
+import { registerPause } from './commands/pause.js';
+import { registerEvents } from './commands/events.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReview } from './commands/review.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
+import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorkflows } from './commands/workflows.js';
 import type { CommandContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
@@ -43,6 +50,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerRun(program, context);
   registerRuns(program, context);
   registerAudit(program, context);
+  registerServe(program, context);
+  registerToken(program, context);
+  registerPause(program, context);
+  registerKillSwitch(program, context);
+  registerApply(program, context);
+  registerWorkflows(program, context);
+  registerEvents(program, context);
   // Subcommands too (`runs list`): a usage error must come back here, never exit the process.
   const configure = (commands: readonly Command[]): void => {
     for (const command of commands) {

@@ -4,7 +4,9 @@ import type { RunFilter } from '../../store/store.js';
 import type { CommandContext, OutputFormat } from '../context.js';
 import { outputFormats } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { serverNamed, withApiOptions, type ApiOptions } from '../api-client.js';
 import { openReadingStore } from '../reading-store.js';
+import { registerRunDecisions, remoteRuns } from './runs-remote.js';
 import {
   formatTimeline,
   loadTimelines,
@@ -14,7 +16,7 @@ import {
   timelineJson,
 } from '../timeline.js';
 
-interface StoreOptions {
+interface StoreOptions extends ApiOptions {
   store?: string;
   config?: string;
   format: OutputFormat;
@@ -28,7 +30,11 @@ interface ListOptions extends StoreOptions {
 
 const maxLimit = 10_000;
 
-/** `rectify runs list` and `rectify runs show RUN_ID`: runs as the store holds them. */
+/**
+ * `rectify runs list` and `rectify runs show RUN_ID`: runs as the store holds them, or through
+ * the API when a server is named (--server / RECTIFY_SERVER); `runs approve|reject|cancel` always
+ * through the API (runs-remote.ts).
+ */
 export function registerRuns(program: Command, context: CommandContext): void {
   const runs = program
     .command('runs')
@@ -56,18 +62,23 @@ export function registerRuns(program: Command, context: CommandContext): void {
       )
       .argument('<run-id>', 'the run, as `runs list` or `run` print it'),
   ).action(async (runId: string, options: StoreOptions) => {
-    context.setExitCode(await showRun(runId, options, context));
+    context.setExitCode(
+      serverNamed(context.io, options)
+        ? await remoteRuns({ show: runId }, options, context)
+        : await showRun(runId, options, context),
+    );
   });
+  registerRunDecisions(runs, context);
 }
 
 function withStoreOptions(command: Command): Command {
-  return command
+  return withApiOptions(command)
     .option('--store <url>', "store URL (default: the config's `store`, else sqlite:.rectify/rectify.db)")
     .option('--config <file>', 'config file (default: $RECTIFY_CONFIG, else ./rectify.yaml when present)')
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('text'))
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 no such run, 2 usage error, 3 no store there (nothing has run yet) or an unreadable config.',
+      '\nWith --server (or RECTIFY_SERVER) the runs are read through the API with a token (RECTIFY_TOKEN or --token-file).\nExit codes: 0 ok, 1 no such run (or refused by the server), 2 usage error, 3 no store there (nothing has run yet), an unreadable config, or the server cannot be reached.',
     );
 }
 
@@ -80,6 +91,12 @@ async function listRuns(options: ListOptions, context: CommandContext): Promise<
     );
     return ExitCode.usage;
   }
+  if (serverNamed(io, options))
+    return remoteRuns(
+      { list: { workflow: options.workflow, outcome: options.outcome, limit: options.limit } },
+      options,
+      context,
+    );
   const opened = await openReadingStore(context, options);
   if (!opened.ok) return opened.exitCode;
   const { store } = opened;
