@@ -4,6 +4,7 @@ import { logOptions, secretValuesOf, type LogStream } from './log-options.js';
 import { registerProblemHandlers } from './problem-details.js';
 import { registerControlRoutes } from './routes/control.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerTokenRoutes } from './routes/tokens.js';
@@ -58,9 +59,13 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   registerControlRoutes(app, ctx);
   registerSourceRoutes(app, ctx);
   registerWorkflowRoutes(app, ctx);
-  // TODO(lead): register the modules written in parallel once they exist:
-  // registerNotificationRoutes(app, ctx); // ./routes/notifications.js (if any)
-  // registerMetricsRoutes(app, ctx, createMetrics(...)); // ./metrics.js
+  if (ctx.metrics)
+    registerMetricsRoutes(
+      app,
+      ctx,
+      ctx.metrics,
+      ctx.metricsToken === undefined ? {} : { token: ctx.metricsToken },
+    );
   await app.ready();
   return app;
 }

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ActionCatalog } from '../core/catalog/catalog.js';
+import type { ResolvedCredential } from '../core/catalog/connector.js';
 import type { CompiledWorkflow } from '../core/compile/compiled-workflow.js';
 import type { Config } from '../core/model/config.js';
 import { systemClock } from '../engine/clock.js';
@@ -8,7 +9,10 @@ import { Engine } from '../engine/engine.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
 import { ensureBootstrapToken, type BootstrapResult } from './auth/bootstrap-token.js';
-import { allConnectors, closeConnectors } from './connectors.js';
+import { closeConnectors, allConnectors } from '../connectors/all-connectors.js';
+import { startNotifier } from '../notify/notifier.js';
+import { startScanner } from '../sources/schedule/scanner.js';
+import { createMetrics, engineObserver, notifierObserver } from './metrics.js';
 import type { LogStream } from './log-options.js';
 import { resolveCredentials, secretResolver } from './resolve-secrets.js';
 import { createServerContext } from './server-context-factory.js';
@@ -56,6 +60,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const resolveSecret = secretResolver(options.env, configDir);
   const { credentials, problems } = resolveCredentials(config, resolveSecret);
   const warnings = [...problems, ...sourceSecretProblems(config, resolveSecret)];
+  const scanSources = scannableSources(config, credentials, warnings);
 
   // Change control first, into a holder: the engine must start with the active set, since it
   // resumes unfinished runs of those workflows as it starts.
@@ -68,6 +73,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     warnings.push(`workflow ${failed.name} version ${failed.version} no longer loads: it is not run`);
 
   const connectors = allConnectors();
+  // Metrics before the engine (it reports to them); the workflow names are read at scrape time.
+  const active: { engine?: Engine } = {};
+  const metrics = createMetrics({
+    store,
+    clock,
+    killSwitch: config.killSwitch,
+    sources: config.sources.map((s) => s.name),
+    channels: config.channels.map((c) => c.name),
+    workflows: () => active.engine?.activeWorkflows().map((w) => w.name) ?? [],
+  });
   // Engine errors before the app (and its logger) exist are kept, then logged.
   const early: { error: Error; where: string }[] = [];
   const started: { app?: FastifyInstance } = {};
@@ -78,12 +93,17 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     credentials,
     clock,
     killSwitch: config.killSwitch,
+    observer: engineObserver(metrics),
     onError: (error, where) => {
       if (started.app) started.app.log.error({ err: error, where }, 'engine error');
       else early.push({ error, where });
     },
   });
+  active.engine = engine;
+  const metricsToken = options.env.RECTIFY_METRICS_TOKEN;
   const ctx = createServerContext({
+    metrics,
+    ...(metricsToken ? { metricsToken } : {}),
     store,
     engine,
     config,
@@ -109,6 +129,25 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     clock.now(),
     options.env.RECTIFY_BOOTSTRAP_TOKEN,
   );
+  // Deliveries and scans start with the app's logger; neither can fail a run or the server.
+  const notifier = startNotifier({
+    store,
+    channels: config.channels,
+    resolveSecret,
+    clock,
+    ...(config.server?.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
+    onResult: notifierObserver(metrics),
+    onError: (error, where) => app.log.error({ err: error, where }, 'notification delivery error'),
+  });
+  const scanner = startScanner({
+    sources: scanSources,
+    connectors,
+    credentials,
+    store,
+    catalog,
+    sink: (events) => engine.ingestBatch(events),
+    onError: (error, where) => app.log.error({ err: error, where }, 'scan error'),
+  });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -124,10 +163,30 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     close: () =>
       (closing ??= (async () => {
         await app.close();
+        await scanner.stop();
         await engine.stop();
+        await notifier.stop();
         await closeConnectors(connectors);
       })()),
   };
+}
+
+/**
+ * Schedule sources whose credential the server holds. One whose credential did not resolve (its
+ * secret is missing) does not scan, and says so: never fatal, as for webhook sources.
+ */
+function scannableSources(
+  config: Config,
+  credentials: ReadonlyMap<string, ResolvedCredential>,
+  warnings: string[],
+): Config['sources'] {
+  return config.sources.filter((source) => {
+    if (source.type !== 'schedule' || credentials.has(source.credentials)) return true;
+    warnings.push(
+      `source ${source.name}: its credential ${source.credentials} is not available (see above); it does not scan until then`,
+    );
+    return false;
+  });
 }
 
 /** Webhook and NATS sources whose secret reference does not resolve: named, never fatal. */

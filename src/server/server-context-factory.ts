@@ -5,6 +5,7 @@ import type { Clock } from '../engine/clock.js';
 import type { Engine } from '../engine/engine.js';
 import type { Store } from '../store/store.js';
 import { createAuthorize } from './auth/authorize.js';
+import type { Metrics } from './metrics.js';
 import type { ServerContext } from './server-context.js';
 
 /**
@@ -22,6 +23,8 @@ export function createServerContext(parts: {
   readonly credentials: ReadonlyMap<string, ResolvedCredential>;
   readonly clock: Clock;
   readonly resolveSecret: (reference: string) => string;
+  readonly metrics?: Metrics;
+  readonly metricsToken?: string;
 }): ServerContext {
   return {
     ...parts,

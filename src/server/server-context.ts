@@ -8,6 +8,7 @@ import type { Permission } from '../core/types.js';
 import type { Clock } from '../engine/clock.js';
 import type { Engine } from '../engine/engine.js';
 import type { Store } from '../store/store.js';
+import type { Metrics } from './metrics.js';
 
 /** Who made an authenticated request: a config subject (`user:alice`, `service:ci`) and the token used. */
 export interface Principal {
@@ -39,6 +40,10 @@ export interface ServerContext {
   readonly clock: Clock;
   /** Resolves a secret reference (`env:NAME`, `file:/path`) of the config; throws naming the reference. */
   readonly resolveSecret: (reference: string) => string;
+  /** Prometheus metrics; absent in tests that do not look at them (then GET /metrics is not served). */
+  readonly metrics?: Metrics;
+  /** When set, GET /metrics requires `Authorization: Bearer <it>` (from RECTIFY_METRICS_TOKEN). */
+  readonly metricsToken?: string;
   /**
    * Authenticates the request (`Authorization: Bearer <token>`) and checks that its subject holds
    * `permission`, on `workflow` when the permission is about one. Every decision, allowed or

@@ -9,6 +9,7 @@ import type { Config } from '../../src/core/model/config.js';
 import type { Clock } from '../../src/engine/clock.js';
 import { Engine } from '../../src/engine/engine.js';
 import { buildApp } from '../../src/server/app.js';
+import { createMetrics, engineObserver } from '../../src/server/metrics.js';
 import { issueToken } from '../../src/server/auth/issue-token.js';
 import { resolveCredentials, secretResolver } from '../../src/server/resolve-secrets.js';
 import type { ServerContext } from '../../src/server/server-context.js';
@@ -162,8 +163,26 @@ export async function serverHarness(
     compile(workflowYaml(otherWorkflow, '{ system: web }', 'always')),
   ];
   const connectors = new Map([[sandbox.name, sandbox]]);
-  const engine = await Engine.start({ store, workflows, connectors, clock, credentials });
+  const holder: { engine?: Engine } = {};
+  const metrics = createMetrics({
+    store,
+    clock,
+    killSwitch: false,
+    sources: config.sources.map((s) => s.name),
+    channels: config.channels.map((c) => c.name),
+    workflows: () => holder.engine?.activeWorkflows().map((w) => w.name) ?? [],
+  });
+  const engine = await Engine.start({
+    store,
+    workflows,
+    connectors,
+    clock,
+    credentials,
+    observer: engineObserver(metrics),
+  });
+  holder.engine = engine;
   const ctx = createServerContext({
+    metrics,
     store,
     engine,
     config,

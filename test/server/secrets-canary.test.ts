@@ -8,6 +8,7 @@ import { bearer, bucketEvent, canaries, pgWorkflow, serverHarness, type ServerHa
  * and no API token appears in any log line, response or audit record.
  */
 describe('secrets canary', () => {
+  let metricsText = '';
   let h: ServerHarness;
   const bodies: string[] = [];
   const tokens: string[] = [];
@@ -73,10 +74,17 @@ describe('secrets canary', () => {
     });
     await call({ method: 'GET', url: '/v1/openapi.json' });
     await h.engine.idle();
+    metricsText = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
   });
   afterAll(async () => h.close());
 
   const secrets = (): string[] => [...Object.values(canaries), ...tokens];
+
+  it('never in /metrics (which did count the requests)', () => {
+    expect(metricsText).toContain('rectify_events_total');
+    expect(metricsText).toContain('rectify_runs_total');
+    for (const secret of secrets()) expect(metricsText).not.toContain(secret);
+  });
 
   it('never in a response', () => {
     const all = bodies.join('\n');

@@ -60,6 +60,7 @@ export function registerSourceRoutes(
         { source: name, status: rejection.status, reason: rejection.reason },
         'delivery refused',
       );
+      ctx.metrics?.eventRejected(name, metricReason(rejection.status));
       try {
         await auditRejection(ctx.store, ctx.clock.now(), rejection);
       } catch (auditError) {
@@ -136,4 +137,12 @@ function rejectionOf(source: string, error: unknown): SourceRejection | undefine
   const reason = typeof code === 'string' ? parserReasons[code] : undefined;
   if (!reason || typeof statusCode !== 'number') return undefined;
   return { source, status: statusCode, reason };
+}
+
+/** The metric's bounded reason for a refused delivery (the audit record keeps the precise one). */
+function metricReason(status: number): 'unauthenticated' | 'too-large' | 'invalid' | 'other' {
+  if (status === 401) return 'unauthenticated';
+  if (status === 413) return 'too-large';
+  if (status === 400 || status === 415) return 'invalid';
+  return 'other';
 }
