@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,13 +30,16 @@ describe('rectify serve + remote CLI commands', () => {
       expect: 'Config',
     });
     if (loaded.document?.kind !== 'Config') throw new Error('the example config does not load');
+    // The sandbox source's token is a file reference of the example config (npm start makes it).
+    mkdirSync(join(dir, '.rectify'), { recursive: true });
+    writeFileSync(join(dir, '.rectify', 'sandbox-source.token'), `${sandboxToken}\n`);
     store = SqliteStore.open(join(dir, '.rectify', 'rectify.db'));
     server = await serve({
       config: loaded.document.config,
       configFile,
       store,
       catalog,
-      env: { RECTIFY_SANDBOX_TOKEN: sandboxToken },
+      env: {},
       host: '127.0.0.1',
       port: 0,
       log: { level: 'warn', stream: { write: () => undefined } },
