@@ -26,5 +26,9 @@ export function allConnectors(): Map<string, Connector> {
 
 /** Closes every connector's pools; a failure to close one does not stop the others. */
 export async function closeConnectors(connectors: ReadonlyMap<string, Connector>): Promise<void> {
-  await Promise.allSettled([...connectors.values()].map((connector) => connector.close?.()));
+  await Promise.allSettled(
+    [...connectors.values()].map(async (connector) => {
+      await connector.close?.();
+    }),
+  );
 }

@@ -137,7 +137,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     clock,
     ...(config.server?.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
     onResult: notifierObserver(metrics),
-    onError: (error, where) => app.log.error({ err: error, where }, 'notification delivery error'),
+    onError: (error, where) => {
+      app.log.error({ err: error, where }, 'notification delivery error');
+    },
   });
   const scanner = startScanner({
     sources: scanSources,
@@ -146,7 +148,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     store,
     catalog,
     sink: (events) => engine.ingestBatch(events),
-    onError: (error, where) => app.log.error({ err: error, where }, 'scan error'),
+    onError: (error, where) => {
+      app.log.error({ err: error, where }, 'scan error');
+    },
   });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();

@@ -23,6 +23,12 @@ afterEach(async () => {
   }
 });
 
+/** The value, asserted present (a test that reaches here without it fails with a clear message). */
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+}
+
 const seed = { buckets: { 'demo-reports': { access: 'public' as const } } };
 
 function closeBucket(extra = '', name = 'close-bucket', description = 'test', trigger = '') {
@@ -50,11 +56,14 @@ describe('cancel', () => {
     await h.engine.idle();
     const [run] = await h.runs();
     expect(run?.status).toBe('awaiting_approval');
-    await h.engine.cancel(run!.id, 'team:secops');
+    await h.engine.cancel(must(run).id, 'team:secops');
     await h.engine.idle();
-    expect(await h.run(run!.id)).toMatchObject({ outcome: 'cancelled', reason: 'cancelled by team:secops' });
+    expect(await h.run(must(run).id)).toMatchObject({
+      outcome: 'cancelled',
+      reason: 'cancelled by team:secops',
+    });
     expect(h.sandbox.world.writes).toEqual([]);
-    await expect(h.engine.cancel(run!.id, 'team:secops')).rejects.toBeInstanceOf(EngineRefusal);
+    await expect(h.engine.cancel(must(run).id, 'team:secops')).rejects.toBeInstanceOf(EngineRefusal);
   });
 
   it('a run cancelled during its settle sleep never acts', async () => {
@@ -63,9 +72,9 @@ describe('cancel', () => {
     await h.engine.idle();
     const [run] = await h.runs();
     expect(run?.status).toBe('sleeping');
-    await h.engine.cancel(run!.id, 'user:ops');
+    await h.engine.cancel(must(run).id, 'user:ops');
     await h.drain();
-    expect((await h.run(run!.id)).outcome).toBe('cancelled');
+    expect((await h.run(must(run).id)).outcome).toBe('cancelled');
     expect(h.calls('sandbox.bucket.set-access')).toBe(0);
   });
 
@@ -83,7 +92,7 @@ describe('start by hand', () => {
     const runs = result.status === 'accepted' ? result.runs : [];
     expect(runs.map((r) => r.workflow)).toEqual(['close-bucket']);
     await h.engine.idle();
-    const runId = runs[0]!.runId;
+    const runId = must(runs[0]).runId;
     expect((await h.run(runId)).state.startedBy).toBe('user:alice');
     await expect(h.engine.decide(runId, 'approve', 'user:alice')).rejects.toMatchObject({
       code: 'separation-of-duties',
@@ -124,9 +133,9 @@ describe('activating another version', () => {
     await h.engine.idle();
     const [old] = await h.runs();
     h.engine.replaceWorkflows([closeBucket('', 'close-bucket', 'version two')]);
-    expect(await h.engine.decide(old!.id, 'approve', 'user:bob')).toBe(true);
+    expect(await h.engine.decide(must(old).id, 'approve', 'user:bob')).toBe(true);
     await h.engine.idle();
-    expect((await h.run(old!.id)).outcome).toBe('succeeded');
+    expect((await h.run(must(old).id)).outcome).toBe('succeeded');
     await h.engine.ingest(bucketEvent('e2', 'other-bucket'));
     await h.engine.idle();
     const runs = await h.runs();

@@ -30,7 +30,9 @@ function answers(port: number): Promise<boolean> {
       socket.destroy();
       resolve(false);
     });
-    socket.once('error', () => resolve(false));
+    socket.once('error', () => {
+      resolve(false);
+    });
     socket.connect(port, '127.0.0.1');
   });
 }
