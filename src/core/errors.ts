@@ -17,7 +17,16 @@ export class ActionFailure extends Error {
   constructor(
     message: string,
     readonly kind: FailureKind,
-    readonly details: { readonly nextRetryDelayMs?: number; readonly cause?: unknown } = {},
+    readonly details: {
+      readonly nextRetryDelayMs?: number;
+      readonly cause?: unknown;
+      /**
+       * The request may have reached the system and taken effect (a timeout or a connection cut
+       * after sending): the engine treats it as a step timeout — retried only when the action is
+       * idempotent, otherwise the run needs attention. Never guessed as "not done".
+       */
+      readonly outcomeUnknown?: boolean;
+    } = {},
   ) {
     super(message);
   }

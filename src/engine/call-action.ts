@@ -65,7 +65,7 @@ async function invoke(
       kind,
       ok: false,
       failure: 'non-retryable',
-      message: `the ${action.connector} connector is not available in this build (its actions are declared, not implemented)`,
+      message: `the ${action.connector} connector is not available to this engine (it was not given one)`,
     };
   }
   const controller = new AbortController();
@@ -97,7 +97,12 @@ async function invoke(
     if (controller.signal.aborted)
       return { kind, ok: false, failure: 'timeout', message: `no answer within ${timeoutMs} ms` };
     if (thrown instanceof ActionFailure)
-      return { kind, ok: false, failure: thrown.kind, message: thrown.message };
+      return {
+        kind,
+        ok: false,
+        failure: thrown.details.outcomeUnknown === true ? 'timeout' : thrown.kind,
+        message: thrown.message,
+      };
     // A connector that throws something unclassified: not retried, since retrying blind is a guess.
     return { kind, ok: false, failure: 'non-retryable', message: coerceError(thrown).message };
   } finally {

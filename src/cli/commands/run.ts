@@ -60,7 +60,7 @@ export function registerRun(program: Command, context: CommandContext): void {
   program
     .command('run')
     .description(
-      "Run one event (or a JSON array of events) through the engine, against the sandbox connector, and print each run's timeline. Workflows are validated and reviewed first: blocking findings refuse the run.",
+      "Run one event (or a JSON array of events) through the engine (the SIMULATED sandbox and the real connectors, with the config's credentials), and print each run's timeline. Workflows are validated and reviewed first: blocking findings refuse the run.",
     )
     .requiredOption('--event <file>', 'JSON file: one event envelope, or an array of them')
     .option(

@@ -3,7 +3,7 @@ import { defineAction, type ActionDefinition } from '../../core/catalog/action.j
 
 /**
  * The `http` connector's catalog entries: one HTTP(S) request, for systems no other connector
- * covers, and a GET that checks can use. Declared here, implemented later.
+ * covers, and a GET that checks can use.
  *
  * Ids have three segments like every action id (`<connector>.<resource>.<verb>`).
  */

@@ -31,14 +31,22 @@ export function networkFailure(
   origin: string,
   reason: 'timeout' | 'aborted' | undefined,
 ): ActionFailure {
+  // Once the request may have been sent, whether it took effect is unknown: say so, so that a
+  // non-idempotent request is not retried blind (the engine then needs a person).
   if (reason === 'timeout')
-    return new ActionFailure(`the request to ${origin} timed out (timeout of the credential)`, 'retryable');
+    return new ActionFailure(`the request to ${origin} timed out (timeout of the credential)`, 'retryable', {
+      outcomeUnknown: true,
+    });
   if (reason === 'aborted')
-    return new ActionFailure(`the request to ${origin} was abandoned (step timeout or cancel)`, 'retryable');
+    return new ActionFailure(`the request to ${origin} was abandoned (step timeout or cancel)`, 'retryable', {
+      outcomeUnknown: true,
+    });
   const code = errorCode(thrown);
   return new ActionFailure(
     `the request to ${origin} failed before a response${code ? ` (${code})` : ''}`,
     'retryable',
+    // Refused or unresolvable: nothing was sent. Anything else (a reset, a hang-up): it may have been.
+    code !== undefined && notSentCodes.has(code) ? {} : { outcomeUnknown: true },
   );
 }
 
@@ -50,3 +58,6 @@ function errorCode(thrown: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Network errors that happen before any byte of the request can have reached the server. */
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);

@@ -36,3 +36,24 @@ describe('http failure classification', () => {
     expect(failure.message).toBe('the request to https://h failed before a response (ECONNREFUSED)');
   });
 });
+
+describe('whether a failed request may have taken effect', () => {
+  const cause = (code: string) => Object.assign(new Error('fetch failed'), { cause: { code } });
+
+  it('a refused connection sent nothing: a plain retryable failure', () => {
+    expect(
+      networkFailure(cause('ECONNREFUSED'), 'https://h', undefined).details.outcomeUnknown,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ['a reset after sending', cause('ECONNRESET'), undefined],
+    ["the credential's timeout", new Error('timeout'), 'timeout'],
+    ['an abandoned call', new Error('aborted'), 'aborted'],
+  ] as const)(
+    '%s: outcome unknown, so a non-idempotent request is not retried blind',
+    (_what, thrown, reason) => {
+      expect(networkFailure(thrown, 'https://h', reason).details.outcomeUnknown).toBe(true);
+    },
+  );
+});
