@@ -62,7 +62,8 @@ export const mysqlActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'mysql.account.get',
     title: 'Read an account',
-    description: 'Reads whether an account exists, has a password and is locked (mysql.global_priv on MariaDB, mysql.user on MySQL).',
+    description:
+      'Reads whether an account exists, has a password and is locked (mysql.global_priv on MariaDB, mysql.user on MySQL).',
     effect: 'read',
     idempotent: true,
     input: accountRef,

@@ -39,7 +39,8 @@ export const redisActions: readonly ActionDefinition[] = [
   defineAction({
     id: 'redis.acl.list',
     title: 'List ACL users',
-    description: 'Lists every ACL user with the same fields as redis.acl.user, for scans (ACL USERS, then ACL GETUSER for each).',
+    description:
+      'Lists every ACL user with the same fields as redis.acl.user, for scans (ACL USERS, then ACL GETUSER for each).',
     effect: 'read',
     idempotent: true,
     input: z.strictObject({}),
