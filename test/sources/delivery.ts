@@ -3,8 +3,11 @@ import { resolve } from 'node:path';
 import type { SourceDelivery } from '../../src/sources/adapters/adapter.js';
 import { PayloadError } from '../../src/sources/adapters/payload-error.js';
 
-/** The shared sample payloads (real, published; see their SOURCE.md files). */
-export const formatsDir = resolve(import.meta.dirname, '../../../shared/fixtures/formats');
+/**
+ * Real, published sample payloads (see their SOURCE.md files), copied unchanged from the team's
+ * shared/fixtures/formats so that a clone of this repository alone runs every test.
+ */
+export const formatsDir = resolve(import.meta.dirname, '../fixtures/formats');
 export const examplesDir = resolve(import.meta.dirname, '../../examples');
 
 export function fixture(name: string): Buffer {
