@@ -227,13 +227,25 @@ export class Engine {
           'not-rollbackable',
           `run ${runId} is ${found.status === 'done' ? found.outcome : found.status}: only a finished run that succeeded or is unverified can be rolled back`,
         );
-      if (!this.workflows.getVersion(found.workflow, found.version))
+      const loaded = this.workflows.getVersion(found.workflow, found.version);
+      if (!loaded)
         throw new EngineRefusal(
           'not-rollbackable',
           `run ${runId} ran version ${found.version} of ${found.workflow}, which this engine does not hold: undo it by hand`,
         );
-      if (!found.state.done.some((id) => found.state.steps[id]?.status === 'done'))
+      const doneSteps = loaded.compiled.steps.filter((s) => found.state.steps[s.id]?.status === 'done');
+      if (doneSteps.length === 0)
         throw new EngineRefusal('not-rollbackable', `run ${runId} changed nothing: nothing to roll back`);
+      // Refused up front when no done step can be undone: better than a run that "rolls back" nothing.
+      const noUndo = doneSteps.filter(
+        (s) =>
+          s.rollback.kind === 'none' || (s.rollback.kind === 'catalog' && s.rollback.action === undefined),
+      );
+      if (noUndo.length === doneSteps.length)
+        throw new EngineRefusal(
+          'not-rollbackable',
+          `run ${runId} cannot be rolled back: ${noUndo.map((s) => `${s.id} has no undo${undoReason(s.rollback)}`).join('; ')}`,
+        );
       await tx.updateRun(runId, { status: 'running', updatedAt: this.clock.now(), finishedAt: null });
       await tx.appendAudit({
         at: new Date(this.clock.now()).toISOString(),
@@ -404,4 +416,14 @@ export class Engine {
 function sourceOf(event: unknown): string {
   const source = (event as Partial<RectifyEvent> | null)?.source;
   return typeof source === 'string' ? source : 'unknown';
+}
+
+function undoReason(rollback: CompiledWorkflow['steps'][number]['rollback']): string {
+  const reason =
+    rollback.kind === 'none'
+      ? rollback.reason
+      : rollback.kind === 'catalog'
+        ? rollback.reasonNone
+        : undefined;
+  return reason ? ` (${reason})` : '';
 }

@@ -293,7 +293,11 @@ const phaseHandlers: Record<RunState['phase'], Handler> = {
         .filter(([, r]) => r.status === 'not-undone')
         .map(([id]) => id);
       const rest = notUndone.length > 0 ? `; not undoable: ${notUndone.join(', ')}` : '';
-      if (state.rollback) return finish(state, 'rolled-back', `${reason}; undid ${undone} step(s)${rest}`);
+      // A rollback that could not undo every step leaves a mixed state: a person must look.
+      if (state.rollback)
+        return notUndone.length > 0
+          ? finish(state, 'needs_attention', `${reason}; undid ${undone} step(s)${rest}`)
+          : finish(state, 'rolled-back', `${reason}; undid ${undone} step(s)`);
       if (undone === 0)
         return finish(
           state,
