@@ -111,6 +111,21 @@ describe('rectify serve + remote CLI commands', () => {
     expect(pause.stderr).toContain('403');
   });
 
+  it('runs rollback undoes the sandbox run through the API; a second rollback is refused', async () => {
+    const list = await runCli(['runs', 'list', '--workflow', 'sandbox-public-bucket', '--format', 'json'], {
+      env: env(),
+    });
+    const runs = (JSON.parse(list.stdout) as { runs: { id: string; outcome: string | null }[] }).runs;
+    const succeeded = runs.find((r) => r.outcome === 'succeeded');
+    expect(succeeded, list.stdout).toBeDefined();
+    const rolled = await runCli(['runs', 'rollback', succeeded?.id ?? ''], { env: env() });
+    expect(rolled.stderr).toBe('');
+    expect(rolled.stdout).toContain('rolled back (rolled-back)');
+    const again = await runCli(['runs', 'rollback', succeeded?.id ?? ''], { env: env() });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('409');
+  });
+
   it('pause, resume, kill switch with the admin token; tokens through the API', async () => {
     expect(
       (await runCli(['pause', 'sandbox-public-bucket', '--reason', 'drill'], { env: env() })).stdout,

@@ -10,7 +10,7 @@ import type { CommandContext, OutputFormat } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { compact } from '../timeline.js';
 
-/** `rectify runs approve|reject|cancel RUN_ID`: decisions on a run, through the server's API. */
+/** `rectify runs approve|reject|cancel|rollback RUN_ID`: decisions on a run, through the server's API. */
 export function registerRunDecisions(runs: Command, context: CommandContext): void {
   const verbs = {
     approve:
@@ -18,6 +18,8 @@ export function registerRunDecisions(runs: Command, context: CommandContext): vo
     reject: 'Reject a run waiting for approval (runs:approve).',
     cancel:
       'Cancel a run: nothing more is done; done steps are undone when the workflow compensates (runs:cancel).',
+    rollback:
+      "Undo a finished run's changes, newest first, from the snapshots taken before them; the run ends rolled-back (runs:start).",
   } as const;
   for (const [verb, description] of Object.entries(verbs) as [keyof typeof verbs, string][]) {
     withApiOptions(
@@ -32,7 +34,7 @@ export function registerRunDecisions(runs: Command, context: CommandContext): vo
 }
 
 async function decide(
-  verb: 'approve' | 'reject' | 'cancel',
+  verb: 'approve' | 'reject' | 'cancel' | 'rollback',
   runId: string,
   options: ApiOptions & { format: OutputFormat },
   context: CommandContext,
@@ -43,7 +45,7 @@ async function decide(
   const answer = await client.request(
     'POST',
     `/v1/runs/${encodeURIComponent(runId)}/${verb}`,
-    verb === 'cancel' ? undefined : {},
+    verb === 'cancel' || verb === 'rollback' ? undefined : {},
   );
   if (answer.status !== 200) return reportFailure(io, answer);
   if (options.format === 'json') {
@@ -55,6 +57,8 @@ async function decide(
     run?: { outcome?: string };
   };
   if (verb === 'cancel') io.out(`${runId} cancelled${body.run?.outcome ? ` (${body.run.outcome})` : ''}`);
+  else if (verb === 'rollback')
+    io.out(`${runId} rolled back${body.run?.outcome ? ` (${body.run.outcome})` : ''}`);
   else {
     io.out(`${runId} ${verb === 'approve' ? 'approved' : 'rejected'}`);
     for (const action of body.preview ?? [])
