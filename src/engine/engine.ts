@@ -35,6 +35,11 @@ export interface EngineOptions {
   readonly credentials?: ReadonlyMap<string, ResolvedCredential>;
   /** One circuit breaker per credential (defaults: 5 failures in a row, 30 s open). */
   readonly circuitBreaker?: CircuitBreakerOptions;
+  /**
+   * Versions that are not active but that unfinished runs started on: the engine runs those runs
+   * to their end on them (never matches new events against them).
+   */
+  readonly formerVersions?: readonly CompiledWorkflow[];
   /** Metrics: told about events, steps and finished runs. */
   readonly observer?: EngineObserver;
 }
@@ -68,7 +73,7 @@ export class Engine {
   readonly breakers: CircuitBreakers;
 
   private constructor(private readonly options: EngineOptions) {
-    this.workflows = new WorkflowSet(options.workflows);
+    this.workflows = new WorkflowSet(options.workflows, options.formerVersions);
     this.executes = options.executeRuns ?? true;
     this.clock = options.clock ?? systemClock;
     this.killSwitch = options.killSwitch ?? false;

@@ -28,7 +28,11 @@ export class WorkflowSet {
    */
   private readonly versions = new Map<string, LoadedWorkflow>();
 
-  constructor(workflows: readonly CompiledWorkflow[]) {
+  constructor(workflows: readonly CompiledWorkflow[], former: readonly CompiledWorkflow[] = []) {
+    for (const compiled of former) {
+      const loaded = { key: workflowKey(compiled), compiled, version: versionOf(compiled) };
+      this.versions.set(`${loaded.key}@${loaded.version}`, loaded);
+    }
     this.replace(workflows);
   }
 

@@ -16,6 +16,7 @@ import { createMetrics, engineObserver, notifierObserver } from './metrics.js';
 import type { LogStream } from './log-options.js';
 import { resolveCredentials, secretResolver } from './resolve-secrets.js';
 import { createServerContext } from './server-context-factory.js';
+import { formerVersions } from './versions/former-versions.js';
 import { syncWorkflowsFolder, type SyncedFile } from './versions/sync-folder.js';
 
 export interface ServeOptions {
@@ -86,9 +87,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Engine errors before the app (and its logger) exist are kept, then logged.
   const early: { error: Error; where: string }[] = [];
   const started: { app?: FastifyInstance } = {};
+  // Runs that started on a version no longer active finish on it (after a restart too).
+  const former = await formerVersions(store, catalog, initial);
   const engine = await Engine.start({
     store,
     workflows: initial,
+    formerVersions: former,
     connectors,
     credentials,
     clock,

@@ -143,6 +143,40 @@ describe('activating another version', () => {
   });
 });
 
+describe('a restart after another version was activated', () => {
+  async function waitingOnVersionOne() {
+    const v1 = closeBucket(approval);
+    const first = await harness([v1], { seed });
+    await first.engine.ingest(bucketEvent('e1'));
+    await first.engine.idle();
+    const run = must((await first.runs())[0]);
+    expect(run.status).toBe('awaiting_approval');
+    await first.engine.stop();
+    return { v1, first, run };
+  }
+
+  it('a run of a former version handed to the engine finishes on that version', async () => {
+    const { v1, first, run } = await waitingOnVersionOne();
+    const h = await start([closeBucket('', 'close-bucket', 'version two')], {
+      seed,
+      store: first.store,
+      engine: { formerVersions: [v1] },
+    });
+    expect(await h.engine.decide(run.id, 'approve', 'user:bob')).toBe(true);
+    await h.engine.idle();
+    expect(await h.run(run.id)).toMatchObject({ outcome: 'succeeded', version: run.version });
+  });
+
+  it('without it, the run is not continued: it needs attention, and nothing acts', async () => {
+    const { first, run } = await waitingOnVersionOne();
+    const h = await start([closeBucket('', 'close-bucket', 'version two')], { seed, store: first.store });
+    expect(await h.engine.decide(run.id, 'approve', 'user:bob')).toBe(true);
+    await h.engine.idle();
+    expect(await h.run(run.id)).toMatchObject({ outcome: 'needs_attention' });
+    expect(h.sandbox.world.writes).toEqual([]);
+  });
+});
+
 describe('credentials', () => {
   const credential = (scopes: string[]): ResolvedCredential => ({
     name: 'bucket-guard',
