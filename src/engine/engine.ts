@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Connector, ResolvedCredential } from '../core/catalog/connector.js';
 import type { RectifyEvent } from '../core/model/event.js';
 import { CircuitBreakers, type CircuitBreakerOptions } from './circuit-breaker.js';
@@ -291,8 +292,14 @@ export class Engine {
     if (!this.workflows.get(workflow))
       throw new EngineRefusal('no-such-workflow', `no active workflow ${workflow}`);
     const now = this.clock.now();
+    // A fresh id: a hand-made event must never take the (source, id) of a delivery still to come,
+    // which would then be dropped as a duplicate for every workflow.
+    const handmade =
+      typeof event === 'object' && event !== null && !Array.isArray(event)
+        ? { ...event, id: `manual:${randomUUID()}:${String((event as { id?: unknown }).id ?? '')}` }
+        : event;
     const result = await this.options.store.transaction((tx) =>
-      ingestEvent(tx, event, {
+      ingestEvent(tx, handmade, {
         workflows: this.workflows,
         now,
         killSwitch: this.killSwitch,

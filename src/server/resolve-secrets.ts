@@ -23,10 +23,13 @@ export function secretResolver(env: NodeJS.ProcessEnv, configDir: string): (refe
       const path = reference.slice(5);
       const absolute = isAbsolute(path) ? path : resolve(configDir, path);
       try {
-        return readFileSync(absolute, 'utf8').trim();
+        const value = readFileSync(absolute, 'utf8').trim();
+        // An empty secret would make an HMAC key anyone can compute: refused, as an unset env: is.
+        if (value !== '') return value;
       } catch {
         throw new Error(`${reference}: the file cannot be read; check that it exists and is readable`);
       }
+      throw new Error(`${reference}: the file is empty; write the secret into it`);
     }
     throw new Error(`"${reference.slice(0, 40)}" is not a secret reference; write env:NAME or file:/path`);
   };

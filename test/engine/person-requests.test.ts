@@ -102,6 +102,15 @@ describe('start by hand', () => {
     expect((await h.run(runId)).outcome).toBe('succeeded');
   });
 
+  it('a hand-made event gets a fresh id, so it never swallows a delivery still to come', async () => {
+    const h = await start([closeBucket()], { seed });
+    const first = await h.engine.startRun('close-bucket', bucketEvent('alert-42'), 'user:alice');
+    expect(first.status).toBe('accepted');
+    await h.engine.idle();
+    // The real delivery with that id arrives later: accepted, not a duplicate.
+    expect((await h.engine.ingest(bucketEvent('alert-42'))).status).toBe('accepted');
+  });
+
   it('a workflow that is not active is refused', async () => {
     const h = await start([closeBucket()]);
     await expect(h.engine.startRun('nope', bucketEvent('m'), 'user:alice')).rejects.toMatchObject({

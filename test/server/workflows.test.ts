@@ -121,6 +121,19 @@ describe('activation', () => {
     expect(activeNames()).toEqual([]);
   });
 
+  it('never rolls back to a version that was never active: that is an activation', async () => {
+    const dry = sandboxWorkflow('dry-run');
+    await propose('user:alice', dry.content, dry.tests);
+    const tweaked = { ...dry, content: dry.content.replace('Quickstart:', 'Quickstart (v2):') };
+    expect((await propose('user:alice', tweaked.content, tweaked.tests)).status).toBe(201);
+    const third = { ...dry, content: dry.content.replace('Quickstart:', 'Quickstart (v3):') };
+    expect((await propose('user:alice', third.content, third.tests)).status).toBe(201);
+    expect((await act('user:bob', 'versions/3/activate')).status).toBe(200);
+    const refused = await act('user:bob', 'versions/2/rollback');
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ reason: 'never-active' });
+  });
+
   it('rolls back to an earlier version, diffs any two, and never offers a way to change a version', async () => {
     const dry = sandboxWorkflow('dry-run');
     await propose('user:alice', dry.content, dry.tests);

@@ -24,6 +24,8 @@ const createBody = z.strictObject({
 });
 
 const defaultLifetime = '90d';
+/** A token that outlives a year is a token nobody remembers: renew instead. */
+const maxLifetimeMs = 365 * 24 * 3_600_000;
 
 /**
  * /v1/tokens: list, create (the secret is in the answer, once) and revoke tokens. Every route
@@ -64,10 +66,10 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: ServerContext): v
       const principal = await ctx.authorize(request, 'access:admin');
       const body = request.body as z.output<typeof createBody>;
       const lifetime = parseDuration(body.expires ?? defaultLifetime);
-      if (lifetime === undefined || lifetime <= 0)
-        throw new HttpError(400, 'Bad Request', 'body.expires: not a usable duration', {
+      if (lifetime === undefined || lifetime <= 0 || lifetime > maxLifetimeMs)
+        throw new HttpError(400, 'Bad Request', 'body.expires: not a usable duration (at most 365d)', {
           field: 'body.expires',
-          hint: 'a duration such as 30d',
+          hint: 'a duration such as 30d; tokens are renewed, not made to last for ever',
         });
       const now = ctx.clock.now();
       const { token, secret } = await ctx.store.transaction((tx) =>

@@ -82,6 +82,18 @@ export async function activateVersion(
     const wasActive = (await tx.versions.listActivations(name)).some(
       (a) => a.version === number && a.kind !== ActivationKind.retire,
     );
+    // A rollback makes a version active AGAIN (spec: workflows:rollback): one never active would
+    // otherwise reach production without anyone holding workflows:activate having let it.
+    if (kind === ActivationKind.rollback && !wasActive)
+      throw new HttpError(
+        409,
+        'Conflict',
+        `version ${number} of ${name} was never active: it cannot be rolled back to`,
+        {
+          reason: 'never-active',
+          hint: `activate it instead (workflows:activate, by someone other than its author): POST /v1/workflows/${name}/versions/${number}/activate`,
+        },
+      );
     if (version.author === by && !options.bootstrap && !(kind === ActivationKind.rollback && wasActive))
       throw new HttpError(
         403,
