@@ -294,9 +294,10 @@ export class Engine {
     const now = this.clock.now();
     // A fresh id: a hand-made event must never take the (source, id) of a delivery still to come,
     // which would then be dropped as a duplicate for every workflow.
+    const claimed = (event as { id?: unknown } | null)?.id;
     const handmade =
       typeof event === 'object' && event !== null && !Array.isArray(event)
-        ? { ...event, id: `manual:${randomUUID()}:${String((event as { id?: unknown }).id ?? '')}` }
+        ? { ...event, id: `manual:${randomUUID()}:${typeof claimed === 'string' ? claimed : ''}` }
         : event;
     const result = await this.options.store.transaction((tx) =>
       ingestEvent(tx, handmade, {
