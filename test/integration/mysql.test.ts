@@ -1,3 +1,4 @@
+import { scanAsSource } from './scan-as-source.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection, escapeId, type Connection, type RowDataPacket } from 'mysql2/promise';
@@ -5,8 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain, type AuditRecord } from '../../src/audit/audit-record.js';
 import { mysqlConnector } from '../../src/connectors/mysql/mysql-connector.js';
 import type { Connector, ResolvedCredential } from '../../src/core/catalog/connector.js';
-import { resourceKeyFields, scanEvents, scanEventType } from '../../src/sources/schedule/scan-events.js';
-import { catalog, harness, workflow, type Harness } from '../engine/helpers.js';
+import { harness, workflow, type Harness } from '../engine/helpers.js';
 import { serviceAvailable } from '../helpers/services.js';
 
 const run = await serviceAvailable('mariadb');
@@ -69,21 +69,12 @@ describe.runIf(run)('mysql-lock-open-passwordless-account against a real MariaDB
   async function scan(user: string, scanId: string) {
     const mysql = mysqlConnector();
     connectors.push(mysql);
-    const action = 'mysql.account.list';
-    const output = await mysql.handlers[action]?.(
-      {},
-      { signal: new AbortController().signal, credential: scannerCredential },
-    );
-    const keyFields = resourceKeyFields(catalog, action);
-    const { events } = scanEvents({
+    const { events } = await scanAsSource({
+      connector: mysql,
+      action: 'mysql.account.list',
       source: 'mysql-scan',
-      action,
-      credential: 'mysql-scanner',
+      credential: scannerCredential,
       scanId,
-      params: {},
-      output,
-      type: scanEventType(catalog, action, keyFields),
-      keyFields,
       now: Date.parse('2026-11-27T12:00:00Z'),
     });
     // Only this test's account: the server is shared with other tests, whose accounts stay theirs.

@@ -1,3 +1,4 @@
+import { scanAsSource } from './scan-as-source.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -5,8 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain, type AuditRecord } from '../../src/audit/audit-record.js';
 import { redisConnector } from '../../src/connectors/redis/redis-connector.js';
 import type { Connector, ResolvedCredential } from '../../src/core/catalog/connector.js';
-import { resourceKeyFields, scanEvents, scanEventType } from '../../src/sources/schedule/scan-events.js';
-import { catalog, harness, workflow, type Harness } from '../engine/helpers.js';
+import { harness, workflow, type Harness } from '../engine/helpers.js';
 import { serviceAvailable } from '../helpers/services.js';
 
 const run = await serviceAvailable('redis');
@@ -68,21 +68,12 @@ describe.runIf(run)('redis-disable-nopass-default against a real Redis', () => {
   async function scan(user: string, scanId: string) {
     const redis = redisConnector();
     connectors.push(redis);
-    const action = 'redis.acl.list';
-    const output = await redis.handlers[action]?.(
-      {},
-      { signal: new AbortController().signal, credential: scannerCredential },
-    );
-    const keyFields = resourceKeyFields(catalog, action);
-    const { events } = scanEvents({
+    const { events } = await scanAsSource({
+      connector: redis,
+      action: 'redis.acl.list',
       source: 'redis-scan',
-      action,
-      credential: 'redis-scanner',
+      credential: scannerCredential,
       scanId,
-      params: {},
-      output,
-      type: scanEventType(catalog, action, keyFields),
-      keyFields,
       now: Date.parse('2026-11-27T12:00:00Z'),
     });
     // Only this test's user: `default` and other tests' users are never acted on from here.

@@ -12,24 +12,25 @@ const user = z.string().min(1).describe('Account user name.');
 const host = z.string().min(1).describe("Account host part, e.g. '%', 'localhost' or '10.0.%'.");
 
 /** Common static global privileges; dynamic privileges (e.g. SYSTEM_VARIABLES_ADMIN) are read but not acted on. */
-const globalPrivilege = z
-  .enum([
-    'ALL PRIVILEGES',
-    'SUPER',
-    'FILE',
-    'PROCESS',
-    'RELOAD',
-    'SHUTDOWN',
-    'CREATE USER',
-    'GRANT OPTION',
-    'SELECT',
-    'INSERT',
-    'UPDATE',
-    'DELETE',
-    'CREATE',
-    'DROP',
-  ])
-  .describe('A global privilege (ON *.*).');
+/** The global privileges the grant and revoke actions accept (keywords: never bound, only chosen). */
+export const grantablePrivileges = [
+  'ALL PRIVILEGES',
+  'SUPER',
+  'FILE',
+  'PROCESS',
+  'RELOAD',
+  'SHUTDOWN',
+  'CREATE USER',
+  'GRANT OPTION',
+  'SELECT',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'CREATE',
+  'DROP',
+] as const;
+
+const globalPrivilege = z.enum(grantablePrivileges).describe('A global privilege (ON *.*).');
 
 const accountRef = z.strictObject({ user, host });
 const accountFields = {

@@ -4,28 +4,14 @@ import type { ActionHandler, Connector } from '../../core/catalog/connector.js';
 import { ActionFailure } from '../../core/errors.js';
 import { listAccounts, readAccount, type AccountState } from './mysql-accounts.js';
 import { MysqlPools, type MysqlSession } from './mysql-pools.js';
+import { grantablePrivileges } from './catalog.js';
 import { globalPrivileges } from './show-grants.js';
 
 /**
  * Privileges the grant and revoke actions accept: the catalog's enum, checked again here because
  * privilege names are keywords that cannot be bound or quoted, only chosen from a list.
  */
-const privilegeKeywords = new Set([
-  'ALL PRIVILEGES',
-  'SUPER',
-  'FILE',
-  'PROCESS',
-  'RELOAD',
-  'SHUTDOWN',
-  'CREATE USER',
-  'GRANT OPTION',
-  'SELECT',
-  'INSERT',
-  'UPDATE',
-  'DELETE',
-  'CREATE',
-  'DROP',
-]);
+const privilegeKeywords: ReadonlySet<string> = new Set(grantablePrivileges);
 
 /**
  * `'user'@'host'` as SQL: each part quoted as an identifier by the driver (backticks doubled,
