@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { secretResolver } from '../../src/server/resolve-secrets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rectify-secrets-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('secret references', () => {
   const resolve = secretResolver({ SET: 'value-1', EMPTY: '' }, dir);
