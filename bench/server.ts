@@ -39,7 +39,7 @@ const connections = flag('connections', 50);
 const warmup = flag('warmup', 3);
 const strict = argv.includes('--strict');
 
-if (!existsSync(join(root, 'dist/src/cli/main.js')) && !existsSync(join(root, 'dist/cli/main.js'))) {
+if (!existsSync(join(root, 'dist/cli/main.js'))) {
   process.stderr.write('bench/server.ts runs the built CLI: run `npm run build` first\n');
   process.exit(2);
 }

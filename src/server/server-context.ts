@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ActionCatalog } from '../core/catalog/catalog.js';
-import type { ResolvedCredential } from '../core/catalog/connector.js';
-import type { Connector } from '../core/catalog/connector.js';
+import type { Connector, ResolvedCredential } from '../core/catalog/connector.js';
 import type { AccessTarget } from '../core/access/permissions.js';
 import type { Config } from '../core/model/config.js';
 import type { Permission } from '../core/types.js';

@@ -3,10 +3,10 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
 import type { Connector, ResolvedCredential } from '../../src/core/catalog/connector.js';
+import { scanAsSource } from './scan-as-source.js';
 import { postgresConnector } from '../../src/connectors/postgres/postgres-connector.js';
-import { resourceKeyFields, scanEvents, scanEventType } from '../../src/sources/schedule/scan-events.js';
-import { auditVerifies, catalog, harness, workflow, type Harness } from '../engine/helpers.js';
-import { adminClient, adminUrl, call, dropAll, uniqueName } from '../connectors/postgres/pg-fixture.js';
+import { auditVerifies, harness, workflow, type Harness } from '../engine/helpers.js';
+import { adminClient, adminUrl, dropAll, uniqueName } from '../connectors/postgres/pg-fixture.js';
 import { serviceAvailable } from '../helpers/services.js';
 
 /**
@@ -134,22 +134,15 @@ describe.runIf(await serviceAvailable('postgres'))('postgres remediation through
     return { h, connector };
   }
 
-  /** Scans the database as the scanner credential and ingests the findings. */
   /** Scans the database as the pg-scan source does (examples/rectify.yaml) and ingests the findings. */
   async function scan(h: Harness, connector: Connector, database: string, credential: ResolvedCredential) {
-    const action = 'postgres.schema.list';
-    const params = { database };
-    const output = await call(connector, action, params, credential);
-    const keyFields = resourceKeyFields(catalog, action);
-    const { events, skipped } = scanEvents({
+    const { events, skipped, output } = await scanAsSource({
+      connector,
+      action: 'postgres.schema.list',
+      params: { database },
       source: 'pg-scan',
-      action,
-      type: scanEventType(catalog, action, keyFields),
-      credential: credential.name,
+      credential,
       scanId: `scan-${h.clock.now()}`,
-      params,
-      output,
-      keyFields,
       now: h.clock.now(),
     });
     expect(skipped).toEqual([]);

@@ -10,9 +10,9 @@ import type { Connector, ResolvedCredential } from '../../src/core/catalog/conne
 import { ActionFailure } from '../../src/core/errors.js';
 import { loadDocument } from '../../src/core/loader/load-document.js';
 import { Engine } from '../../src/engine/engine.js';
-import { resourceKeyFields, scanEvents, scanEventType } from '../../src/sources/schedule/scan-events.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ManualClock } from '../engine/helpers.js';
+import { scanAsSource } from './scan-as-source.js';
 import {
   adminClient,
   anonymousGet,
@@ -181,19 +181,12 @@ describe.runIf(await serviceAvailable('s3'))('S3 remediation through the engine,
     const bucket = await publicBucket('rx-fix');
 
     // The scan action, as a schedule source runs it, and the events it makes.
-    const output = await handlerOf(s3, 's3.bucket.list')(
-      {},
-      { signal: AbortSignal.timeout(20_000), credential: scanner },
-    );
-    const scanned = scanEvents({
-      source: 's3-scan',
+    const scanned = await scanAsSource({
+      connector: s3,
       action: 's3.bucket.list',
-      credential: scanner.name,
+      source: 's3-scan',
+      credential: scanner,
       scanId: 'scan-1',
-      params: {},
-      output,
-      type: scanEventType(catalog, 's3.bucket.list', resourceKeyFields(catalog, 's3.bucket.list')),
-      keyFields: resourceKeyFields(catalog, 's3.bucket.list'),
       now: clock.now(),
     });
     const found = scanned.events.find((e) => e.resource.bucket === bucket);

@@ -18,13 +18,17 @@ export async function scanAsSource(scan: {
   readonly scanId: string;
   readonly now: number;
   readonly params?: Record<string, unknown>;
-}): Promise<ReturnType<typeof scanEvents>> {
+}): Promise<ReturnType<typeof scanEvents> & { readonly output: unknown }> {
   const handler = scan.connector.handlers[scan.action];
-  if (!handler) throw new Error(`the ${scan.connector.name} connector has no ${scan.action}`);
-  const params = scan.params ?? {};
-  const output = await handler(params, { signal: AbortSignal.timeout(20_000), credential: scan.credential });
+  const definition = catalog.get(scan.action);
+  if (!handler || !definition) throw new Error(`the ${scan.connector.name} connector has no ${scan.action}`);
+  // As the scanner does: parameters checked by the catalog's input schema, the output by its output.
+  const params = definition.input.parse(scan.params ?? {}) as Record<string, unknown>;
+  const output: unknown = definition.output.parse(
+    await handler(params, { signal: AbortSignal.timeout(20_000), credential: scan.credential }),
+  );
   const keyFields = resourceKeyFields(catalog, scan.action);
-  return scanEvents({
+  const scanned = scanEvents({
     source: scan.source,
     action: scan.action,
     type: scanEventType(catalog, scan.action, keyFields),
@@ -35,4 +39,5 @@ export async function scanAsSource(scan: {
     keyFields,
     now: scan.now,
   });
+  return { ...scanned, output };
 }

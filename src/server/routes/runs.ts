@@ -174,45 +174,35 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
     });
   }
 
-  app.route({
-    method: 'POST',
-    url: '/v1/runs/:id/cancel',
-    schema: {
+  // A person's request on one run: answered with the run as it stands once the engine took it.
+  const requests = {
+    cancel: {
       summary: 'Cancel a run; done steps are undone when the workflow compensates',
-      tags: ['runs'],
-      params: runParams,
+      permission: 'runs:cancel',
+      perform: (runId: string, by: string) => ctx.engine.cancel(runId, by),
     },
-    handler: async (request) => {
-      const { run, principal } = await authorizedRun(
-        ctx,
-        request,
-        (request.params as { id: string }).id,
-        'runs:cancel',
-      );
-      await ctx.engine.cancel(run.id, principal.subject);
-      const after = await ctx.store.transaction((tx) => tx.getRun(run.id));
-      return { run: after ? runSummaryJson(after) : null };
-    },
-  });
-
-  app.route({
-    method: 'POST',
-    url: '/v1/runs/:id/rollback',
-    schema: {
+    rollback: {
       summary: "Undo a finished run's changes from their snapshots (needs runs:start: it performs writes)",
-      tags: ['runs'],
-      params: runParams,
+      permission: 'runs:start',
+      perform: (runId: string, by: string) => ctx.engine.rollbackRun(runId, by),
     },
-    handler: async (request) => {
-      const { run, principal } = await authorizedRun(
-        ctx,
-        request,
-        (request.params as { id: string }).id,
-        'runs:start',
-      );
-      await ctx.engine.rollbackRun(run.id, principal.subject);
-      const after = await ctx.store.transaction((tx) => tx.getRun(run.id));
-      return { run: after ? runSummaryJson(after) : null };
-    },
-  });
+  } as const;
+  for (const [verb, { summary, permission, perform }] of Object.entries(requests)) {
+    app.route({
+      method: 'POST',
+      url: `/v1/runs/:id/${verb}`,
+      schema: { summary, tags: ['runs'], params: runParams },
+      handler: async (request) => {
+        const { run, principal } = await authorizedRun(
+          ctx,
+          request,
+          (request.params as { id: string }).id,
+          permission,
+        );
+        await perform(run.id, principal.subject);
+        const after = await ctx.store.transaction((tx) => tx.getRun(run.id));
+        return { run: after ? runSummaryJson(after) : null };
+      },
+    });
+  }
 }
